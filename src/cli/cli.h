@@ -1,0 +1,30 @@
+/*
+** cli.h — the `wasitorch` command's subcommands and their shared helpers.
+*/
+#ifndef WT_CLI_H
+#define WT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasitorch.h"
+
+/* Subcommands: argv[0] is the subcommand's name. Return the process exit code. */
+int cli_run(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
+
+/* Reads a whole file; on failure prints "wasitorch: cannot read 'PATH': reason"
+** and returns NULL. The caller frees the buffer. */
+uint8_t *cli_read_file(const char *path, size_t *len);
+
+/* Loads and validates a module, printing "wasitorch: PATH: message" on failure. */
+wt_module *cli_load_module(wt_engine *engine, const char *path);
+
+/* Prints "wasitorch: " + message to stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+#endif /* WT_CLI_H */
