@@ -1,0 +1,230 @@
+/*
+** spectest.c — the command line of the WebAssembly spec-test runner.
+**
+**   spectest [--engine interp|aot] [--verbose] [--exclude PREFIX]...
+**            [--only NAME]... DIR...
+**
+** Each DIR is a test folder (<DIR>/<name>.json with name = the folder's
+** last component) or the testsuite root, whose sub-folders holding
+** <name>/<name>.json run in sorted order. Prints one line per script, the
+** totals per command kind, and as the very last line
+** "N passed, M failed[, K skipped]". Exit status: 0 all passed, 1 some
+** test failed, 2 usage or I/O error (a missing folder, an unreadable or
+** malformed script).
+*/
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runner.h"
+
+#define MAX_FILTERS 64
+
+typedef struct cli {
+  const char *engine;
+  bool verbose;
+  const char *exclude[MAX_FILTERS], *only[MAX_FILTERS];
+  size_t nexclude, nonly;
+  const char **dirs;
+  size_t ndirs;
+} cli;
+
+/* Everything one run accumulates. */
+typedef struct run {
+  const cli *args;
+  st_options opt;
+  st_report total;
+  size_t files, files_failed;
+  bool usage_error;
+} run;
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: spectest [--engine interp|aot] [--verbose] [--exclude PREFIX]...\n"
+          "                [--only NAME]... DIR...\n"
+          "DIR is the testsuite root or one test folder (holding <name>/<name>.json).\n");
+}
+
+/* Parses argv into *c; false on a usage error (already reported). */
+static bool parse_cli(int argc, char **argv, cli *c) {
+  memset(c, 0, sizeof *c);
+  c->engine = "interp";
+  c->dirs = calloc((size_t)argc, sizeof *c->dirs);
+  if (!c->dirs) return false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    bool has_value = i + 1 < argc;
+    if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+      c->verbose = true;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      exit(0);
+    } else if (strcmp(a, "--engine") == 0 && has_value) {
+      c->engine = argv[++i];
+    } else if (strcmp(a, "--exclude") == 0 && has_value && c->nexclude < MAX_FILTERS) {
+      c->exclude[c->nexclude++] = argv[++i];
+    } else if (strcmp(a, "--only") == 0 && has_value && c->nonly < MAX_FILTERS) {
+      c->only[c->nonly++] = argv[++i];
+    } else if (a[0] == '-') {
+      fprintf(stderr, "spectest: bad option or missing value: %s\n", a);
+      return false;
+    } else {
+      c->dirs[c->ndirs++] = a;
+    }
+  }
+  if (c->ndirs == 0) fprintf(stderr, "spectest: no test folder given\n");
+  return c->ndirs > 0;
+}
+
+/* True when the script `name` passes the --only / --exclude filters. */
+static bool selected(const cli *c, const char *name) {
+  for (size_t i = 0; i < c->nexclude; i++)
+    if (strncmp(name, c->exclude[i], strlen(c->exclude[i])) == 0) return false;
+  if (c->nonly == 0) return true;
+  for (size_t i = 0; i < c->nonly; i++)
+    if (strcmp(name, c->only[i]) == 0) return true;
+  return false;
+}
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* True when `dir`/`name`/`name`.json (or `dir`/`name`.json with sub NULL)
+** exists. */
+static bool has_script(const char *dir, const char *sub, const char *name) {
+  size_t n = strlen(dir) + 2 * strlen(name) + 16;
+  char *path = malloc(n);
+  if (!path) return false;
+  if (sub) snprintf(path, n, "%s/%s/%s.json", dir, sub, name);
+  else snprintf(path, n, "%s/%s.json", dir, name);
+  bool ok = is_file(path);
+  free(path);
+  return ok;
+}
+
+static void run_one(run *r, const char *dir, const char *name) {
+  st_report rep;
+  memset(&rep, 0, sizeof rep);
+  st_run_script(&r->opt, dir, name, &rep);
+  printf("%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", name,
+         rep.total.passed, rep.total.failed, rep.total.skipped);
+  fflush(stdout);
+  r->files++;
+  if (rep.total.failed) r->files_failed++;
+  if (rep.io_error) r->usage_error = true;
+  r->total.total.passed += rep.total.passed;
+  r->total.total.failed += rep.total.failed;
+  r->total.total.skipped += rep.total.skipped;
+  for (int k = 0; k < ST_NKINDS; k++) {
+    r->total.by_kind[k].passed += rep.by_kind[k].passed;
+    r->total.by_kind[k].failed += rep.by_kind[k].failed;
+    r->total.by_kind[k].skipped += rep.by_kind[k].skipped;
+  }
+}
+
+/* Runs every selected script folder under the testsuite root `root`. */
+static void run_root(run *r, const char *root) {
+  struct dirent **ents;
+  int n = scandir(root, &ents, NULL, alphasort);
+  if (n < 0) {
+    fprintf(stderr, "spectest: cannot read folder %s\n", root);
+    r->usage_error = true;
+    return;
+  }
+  size_t found = 0;
+  size_t plen = strlen(root) + 2;
+  for (int i = 0; i < n; i++) {
+    const char *name = ents[i]->d_name;
+    if (name[0] != '.' && has_script(root, name, name)) {
+      found++;
+      if (selected(r->args, name)) {
+        char *dir = malloc(plen + strlen(name));
+        if (dir) {
+          snprintf(dir, plen + strlen(name), "%s/%s", root, name);
+          run_one(r, dir, name);
+          free(dir);
+        }
+      }
+    }
+    free(ents[i]);
+  }
+  free(ents);
+  if (found == 0) {
+    fprintf(stderr, "spectest: %s holds no test folder (<name>/<name>.json)\n", root);
+    r->usage_error = true;
+  }
+}
+
+/* A DIR argument: one test folder, or the root of many. */
+static void run_arg(run *r, const char *arg) {
+  size_t len = strlen(arg);
+  char *dir = malloc(len + 1);
+  if (!dir) return;
+  memcpy(dir, arg, len + 1);
+  while (len > 1 && dir[len - 1] == '/') dir[--len] = '\0';
+  const char *slash = strrchr(dir, '/');
+  const char *name = slash ? slash + 1 : dir;
+  if (has_script(dir, NULL, name)) {
+    if (selected(r->args, name)) run_one(r, dir, name);
+  } else {
+    run_root(r, dir);
+  }
+  free(dir);
+}
+
+static void print_totals(const run *r) {
+  const st_counts *t = &r->total.total;
+  printf("\ntotals by command (%zu files, %zu with failures):\n", r->files, r->files_failed);
+  for (int k = 0; k < ST_NKINDS; k++) {
+    const st_counts *c = &r->total.by_kind[k];
+    if (c->passed + c->failed + c->skipped == 0) continue;
+    printf("  %-22s %8" PRIu64 " passed %6" PRIu64 " failed %6" PRIu64 " skipped\n",
+           st_kind_name((st_kind)k), c->passed, c->failed, c->skipped);
+  }
+  printf("%" PRIu64 " passed, %" PRIu64 " failed", t->passed, t->failed);
+  if (t->skipped) printf(", %" PRIu64 " skipped", t->skipped);
+  printf("\n");
+}
+
+int main(int argc, char **argv) {
+  cli args;
+  if (!parse_cli(argc, argv, &args)) {
+    usage(stderr);
+    free(args.dirs);
+    return 2;
+  }
+  if (strcmp(args.engine, "interp") != 0) {
+    /* The public API has no way yet to choose a tier; refuse rather than
+    ** silently testing the interpreter under another name. */
+    fprintf(stderr, "spectest: engine \"%s\" is not available in this build\n", args.engine);
+    free(args.dirs);
+    return 2;
+  }
+  run r;
+  memset(&r, 0, sizeof r);
+  r.args = &args;
+  r.opt.verbose = args.verbose;
+  /* A deadline keeps a runaway loop in a buggy engine from hanging CI. */
+  wt_config config = {0, 0, 0, 60000};
+  r.opt.engine = wt_engine_new(&config);
+  if (!r.opt.engine) {
+    fprintf(stderr, "spectest: cannot create the engine\n");
+    free(args.dirs);
+    return 2;
+  }
+  for (size_t i = 0; i < args.ndirs; i++) run_arg(&r, args.dirs[i]);
+  if (r.files == 0) {
+    fprintf(stderr, "spectest: no script selected\n");
+    r.usage_error = true;
+  }
+  print_totals(&r);
+  wt_engine_free(r.opt.engine);
+  free(args.dirs);
+  if (r.usage_error) return 2;
+  return r.total.total.failed ? 1 : 0;
+}
