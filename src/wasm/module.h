@@ -52,12 +52,17 @@ typedef enum mod_const_kind {
   MOD_CONST_V128,      /* u.v128 */
   MOD_CONST_REF_NULL,  /* type = WT_FUNCREF / WT_EXTERNREF */
   MOD_CONST_REF_FUNC,  /* u.index = function index */
-  MOD_CONST_GLOBAL_GET /* u.index = global index */
+  MOD_CONST_GLOBAL_GET, /* u.index = global index */
+  /* Decoded fine but not a valid constant expression (a non-constant
+  ** instruction, or not exactly one value); val_validate rejects it.
+  ** u.index = 0: "constant expression required", 1: "type mismatch". */
+  MOD_CONST_INVALID
 } mod_const_kind;
 
 typedef struct mod_const {
   mod_const_kind kind;
   uint8_t type; /* the wt_valtype the expression produces */
+  uint32_t offset; /* byte offset of the expression in the binary */
   union {
     uint64_t bits;
     uint8_t v128[16];
