@@ -34,10 +34,11 @@ static const uint8_t k_sec_rank[SEC_LAST + 1] = {
   [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11, [SEC_DATA] = 12,
 };
 
-/* Cap on the expanded locals of all functions together, so a small module
-** cannot make the host hold gigabytes of local-type arrays (each function
-** may declare MOD_MAX_LOCALS locals in a few bytes). */
-#define DEC_MAX_TOTAL_LOCALS (64u * 1024 * 1024)
+/* Cap on the expanded locals of all functions together, tied to the input
+** size, so a small module cannot make the host hold gigabytes of
+** local-type arrays (each function may declare MOD_MAX_LOCALS locals in a
+** few bytes). Real code stays far below 64 locals per byte of binary. */
+#define DEC_MAX_TOTAL_LOCALS(len) (((uint64_t)1 << 20) + (uint64_t)(len) * 64)
 
 /* ----------------------------------------------------------------------
 ** Shared helpers
@@ -337,8 +338,8 @@ static wt_status read_locals(dec *d, dec_rd *rd, mod_func *f) {
   }
   if (total > MOD_MAX_LOCALS) return mod_fail(d->err, WT_ERR_MALFORMED, at, "too many locals");
   d->total_locals += total;
-  if (d->total_locals > DEC_MAX_TOTAL_LOCALS)
-    return mod_fail(d->err, WT_ERR_NOMEM, at, "too many locals in the module (limit %u)", DEC_MAX_TOTAL_LOCALS);
+  if (d->total_locals > DEC_MAX_TOTAL_LOCALS(d->m->len))
+    return mod_fail(d->err, WT_ERR_NOMEM, at, "too many locals in the module (resource limit)");
   if (!(f->local_types = dec_alloc(d, total, 1, at))) return WT_ERR_NOMEM;
   f->nlocals = (uint32_t)total;
   /* Second pass over the groups (already known to be well-formed). */

@@ -18,6 +18,11 @@
 #include "wasm/decode_instr.h"
 #include "wasm/validate_priv.h"
 
+/* Resource cap on the operand stack: each call may push up to
+** MOD_MAX_PARAMS results, so without it a small body could make the
+** validator allocate hundreds of megabytes. Real code stays far below. */
+#define VAL_MAX_STACK (1u << 20)
+
 /* Kind of the outermost frame (the function body); not an opcode. */
 #define FRAME_FUNC 0xff
 
@@ -102,6 +107,10 @@ static bool nomem(val_code *vc) {
 
 static bool push(val_code *vc, uint8_t t) {
   if (vc->nvals == vc->capvals) {
+    if (vc->capvals >= VAL_MAX_STACK) {
+      vc->status = mod_fail(vc->err, WT_ERR_NOMEM, vc->ins->offset, "operand stack deeper than %u values", VAL_MAX_STACK);
+      return false;
+    }
     size_t cap = vc->capvals ? vc->capvals * 2 : 256;
     uint8_t *p = realloc(vc->vals, cap);
     if (!p) return nomem(vc);
