@@ -7,7 +7,8 @@
 */
 #include "nn/nn_internal.h"
 
-void nn_table_init(nn_table *t) {
+void nn_table_init(nn_table *t, uint32_t tag) {
+  t->tag = tag;
   for (uint32_t i = 0; i < NN_TABLE_CAP; i++) {
     t->slots[i].obj = NULL;
     t->slots[i].gen = 1;
@@ -23,15 +24,16 @@ bool nn_table_add(nn_table *t, void *obj, uint32_t *handle) {
     if (s->obj || s->gen > NN_GEN_MAX) continue;
     s->obj = obj;
     t->live++;
-    *handle = s->gen << NN_INDEX_BITS | i;
+    *handle = t->tag | s->gen << NN_INDEX_BITS | i;
     return true;
   }
   return false;
 }
 
 static nn_slot *lookup(const nn_table *t, uint32_t handle) {
+  if ((handle & NN_TAG_EXEC) != t->tag) return NULL;
   const nn_slot *s = &t->slots[handle & (NN_TABLE_CAP - 1)];
-  if (!s->obj || s->gen != handle >> NN_INDEX_BITS) return NULL;
+  if (!s->obj || s->gen != (handle & ~NN_TAG_EXEC) >> NN_INDEX_BITS) return NULL;
   return (nn_slot *)s;
 }
 

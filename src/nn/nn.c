@@ -156,8 +156,8 @@ nn_ctx *nn_new(const nn_config *cfg, wt_error *err) {
   nn->legacy_types = cfg->legacy_types;
   nn->quiet = cfg->quiet;
   nn->log = cfg->log;
-  nn_table_init(&nn->graphs);
-  nn_table_init(&nn->execs);
+  nn_table_init(&nn->graphs, NN_TAG_GRAPH);
+  nn_table_init(&nn->execs, NN_TAG_EXEC);
   bool ok = true;
   if (cfg->backend_dir && !(nn->backend_dir = strdup(cfg->backend_dir))) ok = false;
   if (ok && cfg->npreloads && !(nn->named = calloc((size_t)cfg->npreloads, sizeof *nn->named)))

@@ -20,13 +20,17 @@
 #define NN_MAX_DIMS 32u        /* dims a tensor may have (libtorch allows 64; no model needs more) */
 
 /* ---- handle tables (handles.c) ------------------------------------------
-** A handle is (generation << NN_INDEX_BITS) | slot. A slot's generation
-** advances each time it is freed, so a stale handle never reaches the
-** object that later reuses the slot; a slot whose generation would wrap is
-** retired for good. Generations start at 1, so 0 is never a valid handle. */
+** A handle is tag | (generation << NN_INDEX_BITS) | slot. A slot's
+** generation advances each time it is freed, so a stale handle never
+** reaches the object that later reuses the slot; a slot whose generation
+** would wrap is retired for good. Generations start at 1, so 0 is never a
+** valid handle. The tag (bit 31, set for contexts) keeps graph and context
+** handles disjoint, so a guest that mixes them up gets an error. */
 #define NN_INDEX_BITS 10u
 #define NN_TABLE_CAP (1u << NN_INDEX_BITS) /* open objects per table */
-#define NN_GEN_MAX ((1u << (32u - NN_INDEX_BITS)) - 1u)
+#define NN_GEN_MAX ((1u << (31u - NN_INDEX_BITS)) - 1u)
+#define NN_TAG_GRAPH 0u
+#define NN_TAG_EXEC 0x80000000u
 
 typedef struct nn_slot {
   void *obj;     /* NULL when free */
@@ -34,11 +38,12 @@ typedef struct nn_slot {
 } nn_slot;
 
 typedef struct nn_table {
+  uint32_t tag;  /* NN_TAG_GRAPH or NN_TAG_EXEC */
   nn_slot slots[NN_TABLE_CAP];
   uint32_t live; /* occupied slots */
 } nn_table;
 
-void nn_table_init(nn_table *t);
+void nn_table_init(nn_table *t, uint32_t tag);
 /* Stores obj and returns its handle, or false when the table is full. */
 bool nn_table_add(nn_table *t, void *obj, uint32_t *handle);
 /* The object of a handle, or NULL for a bad or stale handle. */
