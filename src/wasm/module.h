@@ -61,7 +61,7 @@ typedef enum mod_const_kind {
 
 typedef struct mod_const {
   mod_const_kind kind;
-  uint8_t type; /* the wt_valtype the expression produces */
+  uint8_t type; /* the wt_valtype the expression produces (GLOBAL_GET: set by val_validate) */
   uint32_t offset; /* byte offset of the expression in the binary */
   union {
     uint64_t bits;
@@ -150,7 +150,7 @@ struct wt_module {
   bool has_data_count;    uint32_t data_count;
   /* Functions that may be referenced by ref.func in code ("declared" per
   ** the spec's C.refs): elem segments, exports, global initialisers. */
-  uint8_t *func_declared; /* nfuncs_total flags */
+  uint8_t *func_declared; /* nfuncs_total flags, built by val_validate */
   const char *name;       /* module name from the name section, or NULL */
 };
 
