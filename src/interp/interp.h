@@ -15,4 +15,16 @@ wt_status interp_prepare(wt_module *module, wt_error *err);
 /* Frees what interp_prepare stored in func->compiled (NULL is fine). */
 void interp_release(mod_func *func);
 
+struct interp_exec;
+
+/* Runs `fn` (a Wasm or host function of `store`) with its arguments in
+** slots[0..nparams) and leaves the results in slots[0..nresults); `slots`
+** holds at least max(nparams, nresults) entries. Traps come back as
+** WT_ERR_TRAP / WT_ERR_EXIT with err filled in. Reentrant: a host function
+** may call back into the store. */
+wt_status interp_invoke(wt_store *store, wt_func *fn, uint64_t *slots, wt_error *err);
+
+/* Frees an execution stack cached by a store (NULL is fine). */
+void interp_exec_free(struct interp_exec *exec);
+
 #endif /* WT_INTERP_H */

@@ -1,0 +1,124 @@
+/*
+** code.h — the interpreter's internal code (private to src/interp/).
+**
+** Each Wasm function is translated once into an array of 32-bit words. An
+** instruction is an opcode word followed by its operands:
+**
+**   +--------+--------+--------+--------+
+**   |  op    |  dst   |   a    |   b    |   e.g. i32_add: fp[dst] = fp[a] + fp[b]
+**   +--------+--------+--------+--------+
+**
+** Operands are frame slots: 64-bit cells addressed from the frame pointer
+** fp. Slots [0, nparams) are the parameters, [nparams, nlocals) the
+** declared locals, and [nlocals, frame_slots) the operand stack, where the
+** value at Wasm stack height h always lives in slot nlocals + h. Because
+** every height has a fixed slot, `local.get` needs no copy: the translator
+** lets later instructions read the local's slot directly (see translate.c).
+**
+** i32 values are kept zero-extended; floats as their bit patterns (no x87,
+** NaN payloads survive); references as pointers (NULL = null).
+**
+** Branch targets are relative: a `rel` word at code index p sends control
+** to index p + (int32_t)rel. Calls: the arguments are in consecutive slots
+** starting at `argslot`; the callee's frame begins there (so arguments are
+** its first locals, in place) and it leaves its results at the same slots.
+**
+** Operand layout. Every op with a Wasm signature in opcodes.h has the
+** generic shape [op, dst (when it has a result), operands in Wasm order,
+** decoded immediates]:
+**   i32_add dst a b        i32_load dst addr offset   i32_store addr val offset
+**   i32_const dst imm      i64_const dst lo hi        (f32/f64 consts use these)
+**   memory_size dst        memory_grow dst delta      table_size dst t
+**   memory_init d s n seg  memory_copy d s n          memory_fill d val n
+**   table_init d s n seg t table_copy d s n dt st     data_drop seg  elem_drop seg
+** The others:
+**   mov dst src            jmp rel                    tick
+**   br_nz cond rel         br_z cond rel              (branch if != 0 / == 0)
+**   br_table idx n rel*n rel_default
+**   call func argslot      call_indirect typeid table idx argslot
+**   return                 (results already in slots 0..nresults)
+**   unreachable            select dst a b cond
+**   global_get dst g       global_set g src           ref_func dst f
+**   table_get dst t idx    table_set t idx val
+**   table_grow dst t init n    table_fill t i val n
+** Fused ops (made by translate.c's peepholes):
+**   br_<cmp>_i32 a b rel   branch when the i32 comparison of a and b holds
+**   i32_add_imm dst a imm  i64_add_imm dst a lo hi
+*/
+#ifndef WT_INTERP_CODE_H
+#define WT_INTERP_CODE_H
+
+#include "wasm/opcodes.h"
+#include "wasm/runtime.h"
+
+/* Internal ops beyond the Wasm ones (same argument shape as the X-macros). */
+#define INTERP_EXTRA_OPS(X)                                     \
+  X(mov, 0, 0, 0)                                               \
+  X(jmp, 0, 0, 0)                                               \
+  X(br_nz, 0, 0, 0)                                             \
+  X(br_z, 0, 0, 0)                                              \
+  X(tick, 0, 0, 0)                                              \
+  X(br_eq_i32, 0, 0, 0)                                         \
+  X(br_ne_i32, 0, 0, 0)                                         \
+  X(br_lt_s_i32, 0, 0, 0)                                       \
+  X(br_lt_u_i32, 0, 0, 0)                                       \
+  X(br_gt_s_i32, 0, 0, 0)                                       \
+  X(br_gt_u_i32, 0, 0, 0)                                       \
+  X(br_le_s_i32, 0, 0, 0)                                       \
+  X(br_le_u_i32, 0, 0, 0)                                       \
+  X(br_ge_s_i32, 0, 0, 0)                                       \
+  X(br_ge_u_i32, 0, 0, 0)                                       \
+  X(i32_add_imm, 0, 0, 0)                                       \
+  X(i64_add_imm, 0, 0, 0)
+
+#define IOP_ENUM(name, a, b, c) IOP_##name,
+typedef enum interp_op {
+  WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM) IOP_COUNT
+} interp_op;
+#undef IOP_ENUM
+
+/* One translated function. */
+typedef struct interp_code {
+  uint32_t *code;        /* ncode words */
+  uint32_t ncode;
+  uint32_t nparams, nresults;
+  uint32_t nlocals;      /* params included */
+  uint32_t frame_slots;  /* nlocals + the deepest operand stack */
+  uint32_t func_index;   /* in the module's function index space */
+  const char *debug_name;
+  uint32_t *pcmap;       /* npcmap pairs (code index, module byte offset), ascending */
+  uint32_t npcmap;
+} interp_code;
+
+/* Execution stack of one wt_func_call (reused through store->spare). */
+typedef struct interp_frame {
+  wt_func *fn;
+  uint64_t *fp;
+  const uint32_t *ret_pc; /* where the caller resumes */
+} interp_frame;
+
+typedef struct interp_exec {
+  uint64_t *stack;
+  uint32_t nslots;
+  interp_frame *frames;
+  uint32_t max_frames;
+  uint64_t deadline_ns;  /* 0 = none */
+  uint32_t ticks;        /* countdown to the next clock read */
+  wt_error host_err;     /* where host functions write trap messages */
+} interp_exec;
+
+/* Where a trap happened. */
+typedef struct interp_site {
+  wt_func *fn;
+  const uint32_t *pc;
+} interp_site;
+
+/* exec.c: runs `fn` (a Wasm function) with arguments in ex->stack[0..).
+** Returns WT_TRAP_NONE with results in ex->stack[0..nresults), or a trap
+** with *site filled in. */
+wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site);
+
+/* exec.c: byte offset in the module of the instruction at `pc`. */
+uint64_t interp_pc_offset(const interp_code *code, const uint32_t *pc);
+
+#endif /* WT_INTERP_CODE_H */
