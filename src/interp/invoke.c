@@ -59,9 +59,18 @@ static wt_status trap_error(wt_error *err, wt_trap_kind kind, const interp_site 
   err->func_index = code->func_index;
   err->offset = interp_pc_offset(code, site->pc);
   char name[160] = "";
-  if (code->debug_name) snprintf(name, sizeof name, " ($%.100s)", code->debug_name);
-  snprintf(err->message, sizeof err->message, "trap in function %u%s at offset 0x%llx: %.380s",
-           code->func_index, name, (unsigned long long)err->offset, what);
+  if (code->debug_name) {
+    int k = snprintf(name, sizeof name, " ($%s)", code->debug_name);
+    (void)k;
+  }
+  /* Prefix, then as much of the trap text as fits. */
+  int n = snprintf(err->message, sizeof err->message, "trap in function %u%s at offset 0x%llx: ",
+                   code->func_index, name, (unsigned long long)err->offset);
+  size_t len = n < 0 ? 0 : (size_t)n, wl = strlen(what);
+  if (len >= sizeof err->message) len = sizeof err->message - 1;
+  if (wl > sizeof err->message - 1 - len) wl = sizeof err->message - 1 - len;
+  memcpy(err->message + len, what, wl);
+  err->message[len + wl] = '\0';
   return err->status;
 }
 
