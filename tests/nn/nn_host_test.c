@@ -7,70 +7,8 @@
 ** Built without the engine (see CMakeLists.txt), so it runs — under ASan
 ** too — whatever state the interpreter is in.
 */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "fake_memory.h"
-#include "nn/nn.h"
+#include "nn_harness.h"
 #include "nn/nn_internal.h" /* handle tables, tested directly */
-
-#define MEM_SIZE (4u * 65536u)
-#define A_OUT 0x100u      /* u32 out-parameter */
-#define A_OUT2 0x104u
-#define A_BUILDERS 0x200u
-#define A_MODEL 0x300u
-#define A_NAME 0x380u
-#define A_TENSOR 0x400u
-#define A_DIMS 0x500u
-#define A_DATA 0x1000u
-#define A_BUF 0x20000u
-#define WILD 0xFFFFFFF0u
-
-enum { E_OK = 0, E_ARG = 1, E_ENC = 2, E_BUSY = 4, E_RUNTIME = 5, E_UNSUPPORTED = 6,
-       E_TOO_LARGE = 7, E_NOT_FOUND = 8 };
-
-typedef struct harness {
-  nn_ctx *nn;
-  wt_memory *mem;
-  wt_host_call call;
-  wt_error err;
-  host_module mod;
-  FILE *log;   /* a tmpfile the nn_ctx logs to */
-  long mark;   /* log text before this offset has been checked */
-} harness;
-
-/* ---- plumbing ------------------------------------------------------------ */
-
-static harness *harness_new(const nn_config *base, const char *backend_dir) {
-  harness *h = calloc(1, sizeof *h);
-  assert_non_null(h);
-  h->log = tmpfile();
-  assert_non_null(h->log);
-  nn_config cfg = base ? *base : (nn_config){0};
-  cfg.backend_dir = backend_dir;
-  cfg.log = h->log;
-  h->nn = nn_new(&cfg, &h->err);
-  if (!h->nn) print_error("nn_new: %s\n", h->err.message);
-  assert_non_null(h->nn);
-  h->mem = fake_memory_new(MEM_SIZE);
-  assert_non_null(h->mem);
-  h->mod = nn_host_module(h->nn);
-  h->call = (wt_host_call){.memory = h->mem, .userdata = h->nn, .error = &h->err};
-  return h;
-}
-
-static void harness_free(harness *h) {
-  nn_free(h->nn);
-  fake_memory_free(h->mem);
-  fclose(h->log);
-  free(h);
-}
 
 static int setup(void **state) {
   *state = harness_new(NULL, FAKE_BACKEND_DIR);
@@ -82,68 +20,9 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Calls a host function by name with i32 args; it must not trap. */
-static uint32_t call_nn(harness *h, const char *name, int nargs, ...) {
-  uint64_t slots[8] = {0};
-  va_list ap;
-  va_start(ap, nargs);
-  for (int i = 0; i < nargs; i++) slots[i] = va_arg(ap, uint32_t);
-  va_end(ap);
-  for (size_t i = 0; i < h->mod.nfns; i++) {
-    if (strcmp(h->mod.fns[i].name, name)) continue;
-    assert_int_equal(h->mod.fns[i].fn(&h->call, slots), WT_TRAP_NONE);
-    return (uint32_t)slots[0];
-  }
-  fail_msg("no host function %s", name);
-  return 99;
-}
-
-static void put(harness *h, uint32_t addr, const void *data, size_t len) {
-  memcpy(fake_memory_data(h->mem) + addr, data, len);
-}
-
-static void put_u32(harness *h, uint32_t addr, uint32_t v) {
-  uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-  put(h, addr, b, 4);
-}
-
-static uint32_t get_u32(harness *h, uint32_t addr) {
-  const uint8_t *b = fake_memory_data(h->mem) + addr;
-  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-/* The log written since the last check (a static buffer: tests are serial). */
-static const char *new_log(harness *h) {
-  static char buf[8192];
-  fflush(h->log);
-  long end = ftell(h->log);
-  long n = end - h->mark;
-  if (n > (long)sizeof buf - 1) n = (long)sizeof buf - 1;
-  fseek(h->log, h->mark, SEEK_SET);
-  size_t got = fread(buf, 1, (size_t)n, h->log);
-  buf[got] = '\0';
-  fseek(h->log, 0, SEEK_END);
-  h->mark = end;
-  return buf;
-}
-
-/* The log since the last check must contain `text`. */
-static void expect_log(harness *h, const char *text) {
-  const char *log = new_log(h);
-  if (!strstr(log, text)) fail_msg("log lacks \"%s\"; log was:\n%s", text, log);
-}
-
-static void expect_no_log(harness *h) {
-  const char *log = new_log(h);
-  if (log[0]) fail_msg("unexpected log: %s", log);
-}
-
 /* Puts `model` at A_MODEL, one builder at A_BUILDERS, and calls load. */
 static uint32_t load_model(harness *h, const char *model, uint32_t enc, uint32_t target) {
-  put(h, A_MODEL, model, strlen(model));
-  put_u32(h, A_BUILDERS, A_MODEL);
-  put_u32(h, A_BUILDERS + 4, (uint32_t)strlen(model));
-  return call_nn(h, "load", 5, A_BUILDERS, 1u, enc, target, A_OUT);
+  return load_at(h, A_MODEL, model, strlen(model), enc, target);
 }
 
 /* Loads WTFAKE1 and makes a context; returns the context handle. */
@@ -153,20 +32,6 @@ static uint32_t ready_context(harness *h, uint32_t *graph) {
   if (graph) *graph = g;
   assert_int_equal(call_nn(h, "init_execution_context", 2, g, A_OUT), E_OK);
   return get_u32(h, A_OUT);
-}
-
-/* Writes the tensor struct at A_TENSOR (padding bytes set to garbage). */
-static void put_tensor(harness *h, const uint32_t *dims, uint32_t ndims, uint8_t type,
-                       uint32_t data, uint32_t len) {
-  for (uint32_t i = 0; i < ndims; i++) put_u32(h, A_DIMS + 4 * i, dims[i]);
-  uint8_t t[20];
-  memset(t, 0xAB, sizeof t);
-  memcpy(t, &(uint32_t){A_DIMS}, 4);
-  memcpy(t + 4, &ndims, 4);
-  t[8] = type;
-  memcpy(t + 12, &data, 4);
-  memcpy(t + 16, &len, 4);
-  put(h, A_TENSOR, t, sizeof t);
 }
 
 /* A [2,3] f32 input 0..5 at A_DATA, set as input 0. */
