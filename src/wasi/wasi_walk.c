@@ -33,17 +33,17 @@ typedef struct walk {
 
 static int cur(const walk *w) { return w->depth ? w->stack[w->depth - 1] : w->base; }
 
-/* Replaces the path still to walk by `target` + "/" + rest. */
+/* Replaces the path still to walk by `target` + rest; `rest` is empty or
+** starts with the '/' that followed the link's component. */
 static wasi_errno splice_link(walk *w, const char *target, const char *rest) {
   if (++w->links > WALK_MAX_LINKS) return WASI_ELOOP;
   if (target[0] == '/') return WASI_ENOTCAPABLE;
   size_t tl = strlen(target), rl = strlen(rest);
-  if (tl + rl + 2 > WALK_MAX_PATH) return WASI_ENAMETOOLONG;
-  char *nb = malloc(tl + rl + 2);
+  if (tl + rl + 1 > WALK_MAX_PATH) return WASI_ENAMETOOLONG;
+  char *nb = malloc(tl + rl + 1);
   if (!nb) return WASI_ENOMEM;
   memcpy(nb, target, tl);
-  nb[tl] = '/';
-  memcpy(nb + tl + 1, rest, rl + 1);
+  memcpy(nb + tl, rest, rl + 1);
   free(w->buf);
   w->buf = nb;
   w->p = nb;

@@ -1,0 +1,62 @@
+#!/bin/sh
+# run_guest.sh RUNNER GUEST_DIR TEST RESOLVER
+#   RUNNER    "wasitorch run" style command: the CLI binary followed by "run",
+#             or the wasi_embed harness (same options)
+#   TEST      basic | exit | files | escape
+#   RESOLVER  openat2 | walk (WASITORCH_WASI_RESOLVE)
+# Builds a fresh tree, runs the guest with the grants the test expects,
+# checks its exit status and output, and for files/escape checks that
+# nothing outside the granted directory was created or changed.
+set -u
+RUNNER=$1; GUESTS=$2; TEST=$3; RESOLVER=$4
+[ "$RESOLVER" = walk ] && export WASITORCH_WASI_RESOLVE=walk || unset WASITORCH_WASI_RESOLVE
+fail() { echo "run_guest: $TEST ($RESOLVER): $*" >&2; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/wasi_guest.XXXXXX") || exit 1
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+mkdir -p "$T/box/rw" "$T/box/ro/sub" "$T/box/outside"
+printf hello > "$T/box/ro/data.txt"
+printf secret > "$T/box/outside/canary.txt"
+ln -s /etc "$T/box/rw/etc_link"
+ln -s ../outside "$T/box/rw/up"
+ln -s ../outside/canary.txt "$T/box/rw/canary_link"
+
+# Everything outside box/rw: names, types, sizes, times, modes, contents.
+snapshot() {
+  (cd "$T" && find . -path ./box/rw -prune -o -printf '%p %y %s %T@ %m %l\n' | sort
+   find "$T/box/outside" "$T/box/ro" -type f -exec md5sum {} + | sort)
+}
+BEFORE=$(snapshot)
+OUT="$T/out.txt"
+
+case $TEST in
+basic)
+  $RUNNER --env WT_TEST=42 "$GUESTS/wasi_basic.wasm" check one "two words" > "$OUT" 2>&1
+  rc=$?; cat "$OUT"
+  [ $rc -eq 0 ] || fail "exit status $rc"
+  grep -q '^basic: args=4 env=42 failures=0$' "$OUT" || fail "unexpected output"
+  grep -q '^basic: stderr works$' "$OUT" || fail "no stderr line" ;;
+exit)
+  for code in 0 3 42 255; do
+    $RUNNER "$GUESTS/wasi_basic.wasm" exit $code; rc=$?
+    [ $rc -eq $code ] || fail "proc_exit($code) gave exit status $rc"
+  done ;;
+files)
+  $RUNNER --dir "$T/box/rw:/sandbox" "$GUESTS/wasi_files.wasm" > "$OUT" 2>&1
+  rc=$?; cat "$OUT"
+  [ $rc -eq 0 ] || fail "exit status $rc"
+  grep -q '^files: failures=0$' "$OUT" || fail "unexpected output" ;;
+escape)
+  $RUNNER --dir "$T/box/rw:/sandbox" --dir "$T/box/ro:/ro:ro" "$GUESTS/wasi_escape.wasm" > "$OUT" 2>&1
+  rc=$?; cat "$OUT"
+  [ $rc -eq 0 ] || fail "exit status $rc"
+  grep -q '^escape: [0-9]* checks, 0 failed$' "$OUT" || fail "unexpected output" ;;
+*) fail "unknown test" ;;
+esac
+
+rm -f "$OUT"
+AFTER=$(snapshot)
+[ "$BEFORE" = "$AFTER" ] || { echo "$BEFORE" > "$T/before"; echo "$AFTER" > "$T/after";
+  diff "$T/before" "$T/after" >&2; fail "the tree outside the grant changed"; }
+[ ! -e /etc/wasitorch_pwned ] || fail "/etc/wasitorch_pwned exists"
+echo "run_guest: $TEST ($RESOLVER): ok"
