@@ -16,6 +16,9 @@ Writes into DIR:
   mobilenet_input.bin     reference input, raw little-endian f32 [1,3,224,224]
   mobilenet_output.bin    the traced model's output on it, raw f32 [1,1000]
 
+Each model carries the extra file wasitorch_inputs.txt ("f32 -1,3,-1,-1"),
+which the wasitorch backend uses to reject wrongly shaped inputs early.
+
 Without --weights no download happens: the network gets seeded random
 weights, and its BatchNorm running statistics are randomised by a few
 train-mode forward passes on random data.  A fresh torchvision model has
@@ -35,6 +38,11 @@ from torch.utils.mobile_optimizer import optimize_for_mobile
 from torchvision.models import MobileNet_V2_Weights
 
 INPUT_SHAPE = (1, 3, 224, 224)
+# Declared input (dtype, dims; -1 = any size), stored in each model as the
+# extra file wasitorch_inputs.txt. The backend checks inputs against it:
+# PyTorch Mobile's XNNPACK convolutions in torch 1.13 do not check the
+# channel count and read out of bounds when given too few channels.
+INPUT_SPEC = {"wasitorch_inputs.txt": "f32 -1,3,-1,-1\n"}
 
 
 def log(msg: str) -> None:
@@ -83,19 +91,19 @@ def write_raw(path: str, t: torch.Tensor) -> None:
 def save_models(model: torch.nn.Module, example: torch.Tensor, out: str) -> None:
     traced = torch.jit.trace(model, example)
     path = os.path.join(out, "mobilenet_v2.pt")
-    traced.save(path)
+    traced.save(path, _extra_files=INPUT_SPEC)
     log(f"wrote {path}")
 
     frozen = torch.jit.freeze(traced)
     path = os.path.join(out, "mobilenet_v2_frozen.pt")
-    frozen.save(path)
+    frozen.save(path, _extra_files=INPUT_SPEC)
     log(f"wrote {path}")
 
     # Freeze before optimize_for_mobile: on an unfrozen trace it folds
     # BatchNorm with the default statistics (outputs collapse to ~1e-9).
     mobile = optimize_for_mobile(torch.jit.freeze(traced))
     path = os.path.join(out, "mobilenet_v2.ptl")
-    mobile._save_for_lite_interpreter(path)
+    mobile._save_for_lite_interpreter(path, _extra_files=INPUT_SPEC)
     log(f"wrote {path}")
 
 

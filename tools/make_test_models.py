@@ -17,7 +17,8 @@ twice gives the same files.  Written files (all under DIR):
   two_inputs.pt   forward(a, b) -> a + 2 * b
   raises.pt       forward(x) raises "wt-test: negative input" when x.sum() < 0
   linear.pt       nn.Linear(4, 3), fixed weights: a model with a fixed shape
-  linear.ptl      the same model for PyTorch Mobile's lite interpreter
+  linear.ptl      the same model for PyTorch Mobile's lite interpreter, with
+                  the declared input "f32 -1,4" (extra file wasitorch_inputs.txt)
   linear_frozen.pt  torch.jit.freeze(linear): no "training" attribute left
   corrupt.pt      a damaged copy of linear.pt (truncated, bytes flipped)
 """
@@ -146,7 +147,10 @@ def main() -> int:
     frozen.save(os.path.join(args.out, "linear_frozen.pt"))
     print(f"wrote {os.path.join(args.out, 'linear_frozen.pt')}")
     ptl = os.path.join(args.out, "linear.ptl")
-    scripted._save_for_lite_interpreter(ptl)
+    # Declares its input (see export_mobilenet.py): the backend must reject
+    # a [1,5] input before forward().
+    scripted._save_for_lite_interpreter(
+        ptl, _extra_files={"wasitorch_inputs.txt": "f32 -1,4\n"})
     print(f"wrote {ptl}")
     write_corrupt(args.out)
     return 0
