@@ -43,7 +43,8 @@
 **   table_grow dst t init n    table_fill t i val n
 ** Fused ops (made by translate.c's peepholes):
 **   br_<cmp>_i32 a b rel   branch when the i32 comparison of a and b holds
-**   i32_add_imm dst a imm  i64_add_imm dst a lo hi
+**   br_<cmp>_i32_imm a imm rel
+**   i32_<op>_imm dst a imm i64_add_imm dst a lo hi
 */
 #ifndef WT_INTERP_CODE_H
 #define WT_INTERP_CODE_H
@@ -58,24 +59,31 @@
   X(br_nz, 0, 0, 0)                                             \
   X(br_z, 0, 0, 0)                                              \
   X(tick, 0, 0, 0)                                              \
-  X(br_eq_i32, 0, 0, 0)                                         \
-  X(br_ne_i32, 0, 0, 0)                                         \
-  X(br_lt_s_i32, 0, 0, 0)                                       \
-  X(br_lt_u_i32, 0, 0, 0)                                       \
-  X(br_gt_s_i32, 0, 0, 0)                                       \
-  X(br_gt_u_i32, 0, 0, 0)                                       \
-  X(br_le_s_i32, 0, 0, 0)                                       \
-  X(br_le_u_i32, 0, 0, 0)                                       \
-  X(br_ge_s_i32, 0, 0, 0)                                       \
-  X(br_ge_u_i32, 0, 0, 0)                                       \
-  X(i32_add_imm, 0, 0, 0)                                       \
   X(i64_add_imm, 0, 0, 0)
 
+/* i32 binary ops that get an immediate form `i32_<op>_imm dst a imm`
+** (for `i32.const k; i32.<op>`), and the comparisons among them, which
+** also fuse with a following branch into `br_<cmp>_i32 a b rel` and
+** `br_<cmp>_i32_imm a imm rel`. The comparisons come in negation pairs
+** (eq/ne, lt/ge, gt/le), which translate.c relies on. */
+#define INTERP_I32_CMPS(X) \
+  X(eq) X(ne) X(lt_s) X(ge_s) X(lt_u) X(ge_u) X(gt_s) X(le_s) X(gt_u) X(le_u)
+#define INTERP_I32_IMM_OPS(X) \
+  X(add) X(sub) X(mul) X(and) X(or) X(xor) X(shl) X(shr_s) X(shr_u) INTERP_I32_CMPS(X)
+
 #define IOP_ENUM(name, a, b, c) IOP_##name,
+#define IOP_ENUM_IMM(n) IOP_i32_##n##_imm,
+#define IOP_ENUM_BR(n) IOP_br_##n##_i32,
+#define IOP_ENUM_BRI(n) IOP_br_##n##_i32_imm,
 typedef enum interp_op {
-  WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM) IOP_COUNT
+  WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM)
+  INTERP_I32_IMM_OPS(IOP_ENUM_IMM) INTERP_I32_CMPS(IOP_ENUM_BR) INTERP_I32_CMPS(IOP_ENUM_BRI)
+  IOP_COUNT
 } interp_op;
 #undef IOP_ENUM
+#undef IOP_ENUM_IMM
+#undef IOP_ENUM_BR
+#undef IOP_ENUM_BRI
 
 /* One translated function. */
 typedef struct interp_code {

@@ -223,20 +223,51 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
     pc += 3;                                               \
     NEXT();                                                \
   }
-#define OP_BRCMP(name, expr)                               \
+#define OP_BRCMP(name, expr, B)                            \
   CASE(name) {                                             \
-    uint32_t a = R32(pc[1]), b = R32(pc[2]);               \
+    uint32_t a = R32(pc[1]), b = (B);                      \
     if (expr) pc += 3 + REL(3);                            \
     else pc += 4;                                          \
     NEXT();                                                \
   }
+#define OP_BIN32I(name, expr)                              \
+  CASE(name) {                                             \
+    uint32_t a = R32(pc[2]), b = pc[3];                    \
+    W32(pc[1], expr);                                      \
+    pc += 4;                                               \
+    NEXT();                                                \
+  }
+
+/* The i32 ops that also have immediate forms (code.h's
+** INTERP_I32_IMM_OPS), as (name, expression of a and b). */
+#define I32_ARITH_EXPRS(X)                                 \
+  X(add, a + b) X(sub, a - b) X(mul, a * b) X(and, a & b) X(or, a | b) X(xor, a ^ b) \
+  X(shl, a << (b & 31)) X(shr_s, (uint32_t)((int32_t)a >> (b & 31))) X(shr_u, a >> (b & 31))
+#define I32_CMP_EXPRS(X)                                   \
+  X(eq, a == b) X(ne, a != b)                              \
+  X(lt_s, (int32_t)a < (int32_t)b) X(ge_s, (int32_t)a >= (int32_t)b) \
+  X(lt_u, a < b) X(ge_u, a >= b)                           \
+  X(gt_s, (int32_t)a > (int32_t)b) X(le_s, (int32_t)a <= (int32_t)b) \
+  X(gt_u, a > b) X(le_u, a <= b)
+#define OP_BIN32_REG(n, expr) OP_BIN32(i32_##n, expr)
+#define OP_BIN32_IMM(n, expr) OP_BIN32I(i32_##n##_imm, expr)
+#define OP_BR_REG(n, expr) OP_BRCMP(br_##n##_i32, expr, R32(pc[2]))
+#define OP_BR_IMM(n, expr) OP_BRCMP(br_##n##_i32_imm, expr, pc[2])
 
 wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #if INTERP_COMPUTED_GOTO
 #define LABEL(name, a, b, c) &&L_##name,
+#define LABEL_IMM(n) &&L_i32_##n##_imm,
+#define LABEL_BR(n) &&L_br_##n##_i32,
+#define LABEL_BRI(n) &&L_br_##n##_i32_imm,
+  /* In the order of enum interp_op (code.h). */
   static const void *const labels[IOP_COUNT] = {
-      WASM_OPCODES(LABEL) WASM_OPCODES_FC(LABEL) INTERP_EXTRA_OPS(LABEL)};
+      WASM_OPCODES(LABEL) WASM_OPCODES_FC(LABEL) INTERP_EXTRA_OPS(LABEL)
+      INTERP_I32_IMM_OPS(LABEL_IMM) INTERP_I32_CMPS(LABEL_BR) INTERP_I32_CMPS(LABEL_BRI)};
 #undef LABEL
+#undef LABEL_IMM
+#undef LABEL_BR
+#undef LABEL_BRI
 #endif
   const interp_code *code = fn->code;
   interp_frame *frames = ex->frames;
@@ -275,16 +306,8 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
     else pc += 3;
     NEXT();
   }
-  OP_BRCMP(br_eq_i32, a == b)
-  OP_BRCMP(br_ne_i32, a != b)
-  OP_BRCMP(br_lt_s_i32, (int32_t)a < (int32_t)b)
-  OP_BRCMP(br_lt_u_i32, a < b)
-  OP_BRCMP(br_gt_s_i32, (int32_t)a > (int32_t)b)
-  OP_BRCMP(br_gt_u_i32, a > b)
-  OP_BRCMP(br_le_s_i32, (int32_t)a <= (int32_t)b)
-  OP_BRCMP(br_le_u_i32, a <= b)
-  OP_BRCMP(br_ge_s_i32, (int32_t)a >= (int32_t)b)
-  OP_BRCMP(br_ge_u_i32, a >= b)
+  I32_CMP_EXPRS(OP_BR_REG)
+  I32_CMP_EXPRS(OP_BR_IMM)
   CASE(br_table) {
     uint32_t i = R32(pc[1]), n = pc[2];
     const uint32_t *t = pc + 3 + (i < n ? i : n);
@@ -357,11 +380,6 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   }
   CASE(i64_const) {
     fp[pc[1]] = (uint64_t)pc[2] | (uint64_t)pc[3] << 32;
-    pc += 4;
-    NEXT();
-  }
-  CASE(i32_add_imm) {
-    W32(pc[1], R32(pc[2]) + pc[3]);
     pc += 4;
     NEXT();
   }
@@ -486,22 +504,13 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 
   /* ---- i32 ---- */
   OP_UN32(i32_eqz, a == 0)
-  OP_BIN32(i32_eq, a == b)
-  OP_BIN32(i32_ne, a != b)
-  OP_BIN32(i32_lt_s, (int32_t)a < (int32_t)b)
-  OP_BIN32(i32_lt_u, a < b)
-  OP_BIN32(i32_gt_s, (int32_t)a > (int32_t)b)
-  OP_BIN32(i32_gt_u, a > b)
-  OP_BIN32(i32_le_s, (int32_t)a <= (int32_t)b)
-  OP_BIN32(i32_le_u, a <= b)
-  OP_BIN32(i32_ge_s, (int32_t)a >= (int32_t)b)
-  OP_BIN32(i32_ge_u, a >= b)
+  I32_CMP_EXPRS(OP_BIN32_REG)
   OP_UN32(i32_clz, clz32(a))
   OP_UN32(i32_ctz, ctz32(a))
   OP_UN32(i32_popcnt, (uint32_t)__builtin_popcount(a))
-  OP_BIN32(i32_add, a + b)
-  OP_BIN32(i32_sub, a - b)
-  OP_BIN32(i32_mul, a * b)
+  I32_ARITH_EXPRS(OP_BIN32_REG)
+  I32_ARITH_EXPRS(OP_BIN32_IMM)
+  I32_CMP_EXPRS(OP_BIN32_IMM)
   CASE(i32_div_s) {
     int32_t a = (int32_t)R32(pc[2]), b = (int32_t)R32(pc[3]);
     if (UNLIKELY(b == 0)) TRAP(WT_TRAP_DIV_BY_ZERO);
@@ -531,12 +540,6 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
     pc += 4;
     NEXT();
   }
-  OP_BIN32(i32_and, a & b)
-  OP_BIN32(i32_or, a | b)
-  OP_BIN32(i32_xor, a ^ b)
-  OP_BIN32(i32_shl, a << (b & 31))
-  OP_BIN32(i32_shr_s, (uint32_t)((int32_t)a >> (b & 31)))
-  OP_BIN32(i32_shr_u, a >> (b & 31))
   OP_BIN32(i32_rotl, rotl32(a, b))
   OP_BIN32(i32_rotr, rotr32(a, b))
 

@@ -285,33 +285,44 @@ static tr_ctrl *label(tr *t, uint32_t depth) {
 
 /* ---- fused conditions -------------------------------------------------------- */
 
-/* If the instruction just emitted is an i32 comparison (or eqz) writing
-** `cond`, removes it and returns its op with operands in *a, *b. */
-static uint32_t take_compare(tr *t, uint32_t cond, uint32_t *a, uint32_t *b) {
+#define TR_OP(n) IOP_i32_##n,
+#define TR_OPI(n) IOP_i32_##n##_imm,
+#define TR_BR(n) IOP_br_##n##_i32,
+#define TR_BRI(n) IOP_br_##n##_i32_imm,
+static const uint16_t CMP_OPS[] = {INTERP_I32_CMPS(TR_OP)};
+static const uint16_t CMP_IMM_OPS[] = {INTERP_I32_CMPS(TR_OPI)};
+static const uint16_t BR_OPS[] = {INTERP_I32_CMPS(TR_BR)};
+static const uint16_t BR_IMM_OPS[] = {INTERP_I32_CMPS(TR_BRI)};
+static const uint16_t IMM_FROM[] = {INTERP_I32_IMM_OPS(TR_OP)};
+static const uint16_t IMM_TO[] = {INTERP_I32_IMM_OPS(TR_OPI)};
+#undef TR_OP
+#undef TR_OPI
+#undef TR_BR
+#undef TR_BRI
+#define NCMP (sizeof CMP_OPS / sizeof CMP_OPS[0])
+#define NIMM (sizeof IMM_FROM / sizeof IMM_FROM[0])
+#define CMP_EQZ (-2)
+
+/* If the instruction just emitted is an i32 comparison (register or
+** immediate form, or eqz) writing `cond`, removes it and returns its index
+** in INTERP_I32_CMPS (CMP_EQZ for eqz, -1 for none), operands in *a, *b. */
+static int take_compare(tr *t, uint32_t cond, uint32_t *a, uint32_t *b, bool *imm) {
   uint32_t pos = t->prev_pos;
-  if (pos == NONE || pos >= t->ncode || t->code[pos + 1] != cond) return NONE;
+  if (pos == NONE || pos + 1 >= t->ncode || t->code[pos + 1] != cond) return -1;
   uint32_t op = t->code[pos];
-  uint32_t len = op == IOP_i32_eqz ? 3 : 4;
-  if (pos + len != t->ncode) return NONE;
-  if (op != IOP_i32_eqz && (op < IOP_i32_eq || op > IOP_i32_ge_u)) return NONE;
+  int k = -1;
+  if (op == IOP_i32_eqz) k = CMP_EQZ;
+  for (unsigned i = 0; i < NCMP && k == -1; i++) {
+    if (op == CMP_OPS[i] || op == CMP_IMM_OPS[i]) k = (int)i;
+  }
+  uint32_t len = k == CMP_EQZ ? 3 : 4;
+  if (k == -1 || pos + len != t->ncode) return -1;
+  *imm = k >= 0 && op == CMP_IMM_OPS[k];
   *a = t->code[pos + 2];
-  *b = op == IOP_i32_eqz ? 0 : t->code[pos + 3];
+  *b = k == CMP_EQZ ? 0 : t->code[pos + 3];
   t->ncode = pos;
   t->prev_pos = NONE;
-  return op;
-}
-
-/* Branch op taken when comparison `op` holds (negate: when it fails). */
-static uint32_t branch_op(uint32_t op, bool negate) {
-  static const uint16_t yes[] = {IOP_br_eq_i32,   IOP_br_ne_i32,   IOP_br_lt_s_i32,
-                                 IOP_br_lt_u_i32, IOP_br_gt_s_i32, IOP_br_gt_u_i32,
-                                 IOP_br_le_s_i32, IOP_br_le_u_i32, IOP_br_ge_s_i32,
-                                 IOP_br_ge_u_i32};
-  static const uint16_t no[] = {IOP_br_ne_i32,   IOP_br_eq_i32,   IOP_br_ge_s_i32,
-                                IOP_br_ge_u_i32, IOP_br_le_s_i32, IOP_br_le_u_i32,
-                                IOP_br_gt_s_i32, IOP_br_gt_u_i32, IOP_br_lt_s_i32,
-                                IOP_br_lt_u_i32};
-  return negate ? no[op - IOP_i32_eq] : yes[op - IOP_i32_eq];
+  return k;
 }
 
 /* Emits "branch when cond != 0" (or == 0 with negate), fusing a preceding
@@ -320,13 +331,16 @@ static uint32_t branch_op(uint32_t op, bool negate) {
 ** The removed comparison's operands are popped slots or locals, which
 ** the materializing moves never write. */
 static uint32_t emit_cond_branch(tr *t, uint32_t cond, bool negate, uint32_t mat_from) {
-  uint32_t a, b, op = take_compare(t, cond, &a, &b);
+  uint32_t a = 0, b = 0;
+  bool imm = false;
+  int k = take_compare(t, cond, &a, &b, &imm);
   if (mat_from != NONE) mat_range(t, mat_from);
-  if (op == IOP_i32_eqz) {
+  if (k == CMP_EQZ) {
     emit(t, negate ? IOP_br_nz : IOP_br_z);
     emit(t, a);
-  } else if (op != NONE) {
-    emit(t, branch_op(op, negate));
+  } else if (k >= 0) {
+    unsigned j = negate ? (unsigned)k ^ 1u : (unsigned)k; /* negation pairs */
+    emit(t, imm ? BR_IMM_OPS[j] : BR_OPS[j]);
     emit(t, a);
     emit(t, b);
   } else {
@@ -581,20 +595,26 @@ static void emit_imms(tr *t, uint8_t imm) {
   }
 }
 
-/* `x.const k; x.add` -> add_imm: removes the const and returns true. */
-static bool fold_add_const(tr *t, uint32_t op) {
+/* `i32.const k; i32.<op>` -> i32_<op>_imm (and i64.add): removes the
+** const and returns true. The const must be the second operand. */
+static bool fold_const(tr *t, uint32_t op) {
+  uint32_t to = NONE;
+  if (op == IOP_i64_add) to = IOP_i64_add_imm;
+  for (unsigned i = 0; i < NIMM && to == NONE; i++)
+    if (op == IMM_FROM[i]) to = IMM_TO[i];
+  if (to == NONE) return false;
   uint32_t pos = t->prev_pos;
-  uint32_t cop = op == IOP_i32_add ? IOP_i32_const : IOP_i64_const;
-  uint32_t len = op == IOP_i32_add ? 3 : 4;
-  if (pos == NONE || pos + len != t->ncode || t->code[pos] != cop ||
-      t->code[pos + 1] != home(t, t->height - 1) || t->height < 2)
+  uint32_t cop = op == IOP_i64_add ? IOP_i64_const : IOP_i32_const;
+  uint32_t len = op == IOP_i64_add ? 4 : 3;
+  if (pos == NONE || pos + len != t->ncode || t->code[pos] != cop || t->height < 2 ||
+      t->stack[t->height - 1] != NONE || t->code[pos + 1] != home(t, t->height - 1))
     return false;
   uint32_t lo = t->code[pos + 2], hi = len == 4 ? t->code[pos + 3] : 0;
   t->ncode = pos;
   t->height--;
   uint32_t a = pop_slot(t);
   uint32_t dst = push_home(t);
-  t->last_pos = emit(t, op == IOP_i32_add ? IOP_i32_add_imm : IOP_i64_add_imm);
+  t->last_pos = emit(t, to);
   emit(t, dst);
   emit(t, a);
   emit(t, lo);
@@ -609,7 +629,7 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   uint32_t iop = info->iop, args[3] = {0, 0, 0};
   if (iop == IOP_f32_const) iop = IOP_i32_const;
   if (iop == IOP_f64_const) iop = IOP_i64_const;
-  if ((iop == IOP_i32_add || iop == IOP_i64_add) && fold_add_const(t, iop)) return;
+  if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
   if (np > 3 || t->height < np) {
     t->bad = true;
     return;
