@@ -91,7 +91,7 @@ static nn_errno do_load(nn_ctx *nn, wt_host_call *call, uint32_t builders, uint3
   char msg[NN_MSG_MAX] = "";
   void *bk = NULL;
   rc = b->load_bytes(bytes, len, (nn_target)target, &bk, msg, sizeof msg);
-  if (rc != NN_SUCCESS) return nn_fail(nn, rc, fn, "%s", msg);
+  if (rc != NN_SUCCESS) return nn_backend_fail(nn, rc, fn, msg);
   nn_graph *g = nn_graph_new(bk);
   if (!g) {
     b->free_graph(bk);
@@ -158,7 +158,7 @@ static nn_errno do_init_execution_context(nn_ctx *nn, wt_host_call *call, uint32
   nn_errno rc = nn->backend->init_context(g->bk, &e->bk, msg, sizeof msg);
   if (rc != NN_SUCCESS) {
     free(e);
-    return nn_fail(nn, rc, fn, "%s", msg);
+    return nn_backend_fail(nn, rc, fn, msg);
   }
   e->graph = g;
   g->refs++;
@@ -200,7 +200,7 @@ static nn_errno do_set_input(nn_ctx *nn, wt_host_call *call, uint32_t ctx, uint3
   if (rc != NN_SUCCESS) return rc;
   char msg[NN_MSG_MAX] = "";
   rc = nn->backend->set_input(e->bk, index, &t, msg, sizeof msg);
-  return rc == NN_SUCCESS ? rc : nn_fail(nn, rc, fn, "%s", msg);
+  return rc == NN_SUCCESS ? rc : nn_backend_fail(nn, rc, fn, msg);
 }
 
 static nn_errno do_compute(nn_ctx *nn, uint32_t ctx) {
@@ -210,7 +210,7 @@ static nn_errno do_compute(nn_ctx *nn, uint32_t ctx) {
   if (!e) return rc;
   char msg[NN_MSG_MAX] = "";
   rc = nn->backend->compute(e->bk, msg, sizeof msg);
-  return rc == NN_SUCCESS ? rc : nn_fail(nn, rc, fn, "%s", msg);
+  return rc == NN_SUCCESS ? rc : nn_backend_fail(nn, rc, fn, msg);
 }
 
 /* get_output(ctx, index, buf, buf_max, out written). A too-small buffer
@@ -238,7 +238,7 @@ static nn_errno do_get_output(nn_ctx *nn, wt_host_call *call, uint32_t ctx, uint
   if (rc == NN_SUCCESS || rc == NN_TOO_LARGE) host_write_u32(call, out, shown);
   if (rc == NN_TOO_LARGE)
     return nn_fail(nn, rc, fn, "output %u needs %zu bytes, the buffer has %u", index, written, cap);
-  return rc == NN_SUCCESS ? rc : nn_fail(nn, rc, fn, "%s", msg);
+  return rc == NN_SUCCESS ? rc : nn_backend_fail(nn, rc, fn, msg);
 }
 
 /* WasmEdge's streaming entries exist for LLM backends; declaring them lets

@@ -24,6 +24,13 @@ nn_errno nn_fail(nn_ctx *nn, nn_errno code, const char *fn, const char *fmt, ...
   return code;
 }
 
+nn_errno nn_backend_fail(nn_ctx *nn, nn_errno code, const char *fn, const char *msg) {
+  size_t n = strlen(fn);
+  if (strncmp(msg, fn, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ') msg += n + 2;
+  if (!*msg) msg = "the backend gave no reason";
+  return nn_fail(nn, code, fn, "%s", msg);
+}
+
 /* Loads the backend once; a failure is remembered so every later call
 ** answers the same errno and message without retrying dlopen. */
 static bool ensure_backend(nn_ctx *nn) {

@@ -92,6 +92,10 @@ nn_errno nn_fail(nn_ctx *nn, nn_errno code, const char *fn, const char *fmt, ...
 #endif
     ;
 
+/* nn_fail for a backend's message; drops a leading "FN: " the backend may
+** have added itself, so the line does not say "load: load: ...". */
+nn_errno nn_backend_fail(nn_ctx *nn, nn_errno code, const char *fn, const char *msg);
+
 /* The backend, loading it on first use; NULL with the reason reported
 ** (as nn_fail for `fn`) and stored in *code. */
 const nn_backend *nn_backend_get(nn_ctx *nn, const char *fn, nn_errno *code);

@@ -136,7 +136,7 @@ static nn_errno fake_compute(void *ctx, char *msg, size_t len) {
     if (!c->in[i].data) return fail(NN_RUNTIME_ERROR, msg, len, "an input is not set");
   const float *x = c->in[0].data;
   size_t n = c->in[0].size / 4;
-  if (n && x[0] == -1.0f) return fail(NN_RUNTIME_ERROR, msg, len, "forward failed\nsecond line");
+  if (n && x[0] == -1.0f) return fail(NN_RUNTIME_ERROR, msg, len, "compute: forward failed\nsecond line");
   float *y = malloc(n * 4 + 1);
   int64_t *d = malloc(c->in0_ndims * 8 + 1);
   int32_t *o = malloc(8);

@@ -269,13 +269,21 @@ void prepare_lite(Model &m) {
 ** ---------------------------------------------------------------------- */
 constexpr const char *kInputSpecFile = "wasitorch_inputs.txt";
 
+/* The WASI-NN tensor type names, as used in specs and messages. */
+const std::pair<const char *, at::ScalarType> kTypeNames[] = {
+    {"f16", at::kHalf}, {"f32", at::kFloat}, {"f64", at::kDouble},
+    {"u8", at::kByte},  {"i32", at::kInt},   {"i64", at::kLong}};
+
 at::ScalarType type_by_name(const std::string &name) {
-  static const std::pair<const char *, at::ScalarType> names[] = {
-      {"f16", at::kHalf}, {"f32", at::kFloat}, {"f64", at::kDouble},
-      {"u8", at::kByte},  {"i32", at::kInt},   {"i64", at::kLong}};
-  for (const auto &n : names)
+  for (const auto &n : kTypeNames)
     if (name == n.first) return n.second;
   fail(NN_INVALID_ARGUMENT, std::string(kInputSpecFile) + ": unknown dtype \"" + name + "\"");
+}
+
+std::string type_name(at::ScalarType type) {
+  for (const auto &n : kTypeNames)
+    if (type == n.second) return n.first;
+  return c10::toString(type);
 }
 
 std::vector<InputSpec> parse_input_spec(const std::string &text) {
@@ -302,7 +310,7 @@ std::vector<InputSpec> parse_input_spec(const std::string &text) {
 }
 
 std::string describe(at::ScalarType type, c10::IntArrayRef dims) {
-  std::string s = std::string(c10::toString(type)) + " [";
+  std::string s = type_name(type) + " [";
   for (size_t i = 0; i < dims.size(); i++) s += (i ? "," : "") + std::to_string(dims[i]);
   return s + "]";
 }
