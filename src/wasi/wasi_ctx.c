@@ -84,6 +84,9 @@ static bool setup_stdio(wasi_ctx *ctx, const wasi_config *cfg, wt_error *err) {
 
 /* Preopen i lives in slot 3 + i whatever stdio holds: wasi-libc scans
 ** descriptors upwards from 3 until fd_prestat_get says EBADF. */
+/* A preopen may pass on every right (WASI_RIGHTS_ALL, not just the file and
+** directory ones): guests such as Rust's std ask for rights that do not apply
+** to what they open, and path_open narrows them to the file type. */
 static bool setup_preopen(wasi_ctx *ctx, const wasi_dir *d, uint32_t slot, wt_error *err) {
   if (!d->host_path) { set_err(err, WT_ERR_ARG, "preopen without a host path%s%s", "", 0); return false; }
   int fd = open(d->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -93,7 +96,7 @@ static bool setup_preopen(wasi_ctx *ctx, const wasi_dir *d, uint32_t slot, wt_er
   }
   wasi_fd e = {.open = true, .preopen = true, .read_only = d->read_only,
                .filetype = WASI_FILETYPE_DIRECTORY, .host = fd,
-               .base = WASI_RIGHTS_DIR, .inh = WASI_RIGHTS_DIR | WASI_RIGHTS_FILE};
+               .base = WASI_RIGHTS_DIR, .inh = WASI_RIGHTS_ALL};
   e.guest_name = strdup(d->guest_path ? d->guest_path : d->host_path);
   if (!e.guest_name) {
     close(fd);

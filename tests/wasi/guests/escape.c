@@ -45,6 +45,8 @@ enum { E_BADF = 8, E_EXIST = 20, E_FAULT = 21, E_INVAL = 28, E_LOOP = 32, E_NOEN
 #define R_WRITE ((u64)1 << 6)
 #define R_FSTAT ((u64)1 << 21)
 #define R_SETTIMES ((u64)1 << 23)
+/* every right but FD_WRITE, FD_ALLOCATE, FD_FILESTAT_SET_SIZE */
+#define R_NO_WRITE ((u64)0x3fffffff & ~((u64)1 << 6 | (u64)1 << 8 | (u64)1 << 22))
 #define O_CREAT 1
 #define O_DIR 2
 #define O_TRUNC 8
@@ -142,7 +144,10 @@ static void read_only_dir(void) {
   EXPECT_ERR(w_symlink(S("data.txt"), 4, S("lnk")), E_ROFS);
   EXPECT_ERR(w_link(4, 0, S("data.txt"), 3, S("hard_to_ro")), E_ROFS);
   EXPECT_ERR(w_utimes(4, 0, S("data.txt"), 0, 0, 8), E_ROFS);
-  EXPECT_ERR(w_path_open(4, 0, S("sub"), O_DIR, (u64)0x3fffffff, (u64)0x3fffffff, 0, P((char *)&newfd)), 0);
+  /* write rights are refused outright; without them the directory opens,
+  ** and what it opens stays read-only whatever rights it inherits */
+  EXPECT_ERR(w_path_open(4, 0, S("sub"), O_DIR, (u64)0x3fffffff, (u64)0x3fffffff, 0, P((char *)&newfd)), E_ROFS);
+  EXPECT_ERR(w_path_open(4, 0, S("sub"), O_DIR, R_NO_WRITE, (u64)0x3fffffff, 0, P((char *)&newfd)), 0);
   EXPECT_ERR(w_mkdir(newfd, S("deeper")), E_ROFS);
   EXPECT_ERR(w_close(newfd), 0);
   EXPECT_ERR(w_path_open(4, 0, S("data.txt"), 0, R_READ | R_SETTIMES, 0, 0, P((char *)&newfd)), 0);
