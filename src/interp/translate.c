@@ -52,6 +52,7 @@ typedef struct tr {
   bool dead;
   uint32_t dead_depth;
   bool oom, bad, ticks;
+  bool simd; /* met a SIMD instruction (not supported yet) */
 } tr;
 
 /* Grows *arr to hold at least `need` elements of `size` bytes. */
@@ -770,6 +771,7 @@ static bool step(tr *t) {
   case WASM_OP_br_table: op_br_table(t); break;
   case WASM_OP_return: emit_return(t); t->dead = true; break;
   case WASM_PREFIX_FC: op_fc(t); break;
+  case WASM_PREFIX_SIMD: t->simd = t->bad = true; break;
   default:
     if (!OPS[op].valid) t->bad = true;
     else if (OPS[op].sig) op_generic(t, &OPS[op]);
@@ -836,6 +838,9 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   }
   wt_status st = WT_OK;
   if (t.oom) st = mod_fail(err, WT_ERR_NOMEM, t.base, "out of memory translating a function");
+  else if (t.simd)
+    st = mod_fail(err, WT_ERR_UNSUPPORTED, t.base + (uint32_t)(t.p - t.start) - 1,
+                  "SIMD instructions are not supported by the interpreter yet");
   else if (t.bad || !done)
     st = mod_fail(err, WT_ERR_INVALID, t.base, "function %u cannot be translated",
                   mod->nfunc_imports + index);
