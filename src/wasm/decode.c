@@ -277,7 +277,7 @@ static wt_status sec_global(dec *d, dec_rd *rd) {
   m->nglobals = n;
   for (uint32_t i = 0; i < n; i++) {
     mod_global *g = &m->globals[i];
-    if (!read_globaltype(rd, &g->type) || !dec_const_expr(rd, &g->init)) return dec_fail_rd(d, rd);
+    if (!read_globaltype(rd, &g->type) || !dec_const_expr(d, rd, &g->init)) return dec_fail_rd(d, rd);
   }
   return WT_OK;
 }
@@ -366,6 +366,7 @@ static wt_status scan_body(dec *d, dec_rd *rd) {
   while (depth > 0) {
     if (dec_rd_eof(rd)) return mod_fail(d->err, WT_ERR_MALFORMED, rd->pos, "END opcode expected");
     if (!dec_instr_next(rd, &ins)) return dec_fail_rd(d, rd);
+    if (dec_instr_simd(&ins)) d->m->uses_simd = true;
     if (ins.op == WASM_OP_block || ins.op == WASM_OP_loop || ins.op == WASM_OP_if)
       depth++;
     else if (ins.op == WASM_OP_end)
@@ -490,6 +491,22 @@ static wt_status import_space(dec *d, void **arr, uint32_t *count, uint32_t nimp
   return WT_OK;
 }
 
+/* Whether a v128 appears in a declared type: function types, global types
+** (imports included) or locals. Instructions are seen by scan_body. */
+static bool has_v128(const uint8_t *types, size_t n) {
+  return n && memchr(types, WT_V128, n); /* memchr(NULL, .., 0) is undefined */
+}
+
+static bool types_use_simd(const wt_module *m) {
+  for (uint32_t i = 0; i < m->ntypes; i++)
+    if (has_v128(m->types[i].types, (size_t)m->types[i].nparams + m->types[i].nresults)) return true;
+  for (uint32_t i = 0; i < m->nglobals_total; i++)
+    if (m->global_types[i].type == WT_V128) return true;
+  for (uint32_t i = 0; i < m->nfuncs; i++)
+    if (has_v128(m->funcs[i].local_types, m->funcs[i].nlocals)) return true;
+  return false;
+}
+
 /* After all sections: check cross-section counts and fill the index
 ** spaces (func_types, tables, memories, global_types) imports first. */
 static wt_status finish_module(dec *d) {
@@ -523,6 +540,7 @@ static wt_status finish_module(dec *d) {
   }
   for (uint32_t i = 0; i < m->nfuncs; i++) m->func_types[fi++] = m->funcs[i].type_index;
   for (uint32_t i = 0; i < m->nglobals; i++) m->global_types[gi++] = m->globals[i].type;
+  if (types_use_simd(m)) m->uses_simd = true;
   return WT_OK;
 }
 

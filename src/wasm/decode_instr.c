@@ -23,18 +23,22 @@ static const char *const k_op_name[256] = {WASM_OPCODES(OP_NAME)};
 static const char *const k_fc_name[WASM_OPFC_COUNT] = {WASM_OPCODES_FC(OPFC_NAME)};
 #undef OPFC_NAME
 
-static const char k_simd_msg[] = "SIMD (v128) is not supported yet";
+/* Immediate kind + 1 of every SIMD subcode; 0 marks an unassigned one. */
+#define OPSIMD_IMM(name, sub, imm, sig, lg) [sub] = (uint8_t)((imm) + 1),
+static const uint8_t k_simd_imm_plus1[WASM_OPSIMD_LIMIT] = {WASM_OPCODES_SIMD(OPSIMD_IMM)};
+#undef OPSIMD_IMM
 
-/* Value types are checked in one place so that enabling v128 later is a
-** one-line change here plus the SIMD opcode table. */
+#define OPSIMD_NAME(name, sub, imm, sig, lg) [sub] = #name,
+static const char *const k_simd_name[WASM_OPSIMD_LIMIT] = {WASM_OPCODES_SIMD(OPSIMD_NAME)};
+#undef OPSIMD_NAME
+
+/* Value types are checked in one place, for every position a value type
+** may take (function types, locals, globals, block types, select). */
 bool dec_valtype_ok(dec_rd *rd, size_t at, uint8_t byte) {
   switch (byte) {
-    case WT_I32: case WT_I64: case WT_F32: case WT_F64:
+    case WT_I32: case WT_I64: case WT_F32: case WT_F64: case WT_V128:
     case WT_FUNCREF: case WT_EXTERNREF:
       return true;
-    case WT_V128:
-      if (!rd->why) rd->unsupported = true;
-      return dec_rd_fail(rd, at, k_simd_msg);
     default:
       return dec_rd_fail(rd, at, "malformed value type");
   }
@@ -97,6 +101,14 @@ static bool read_select_t(dec_rd *rd, dec_instr *ins) {
   return true;
 }
 
+/* Sixteen raw bytes (v128.const, i8x16.shuffle). */
+static bool read_16(dec_rd *rd, dec_instr *ins) {
+  const uint8_t *p = dec_bytes(rd, 16);
+  if (!p) return false;
+  memcpy(ins->v128, p, 16);
+  return true;
+}
+
 /* Reads the immediates of kind `imm` into ins. */
 static bool read_imm(dec_rd *rd, wasm_imm imm, dec_instr *ins) {
   int32_t s32 = 0;
@@ -110,10 +122,12 @@ static bool read_imm(dec_rd *rd, wasm_imm imm, dec_instr *ins) {
     case IMM_BR_TABLE: return read_br_table(rd, ins);
     case IMM_CALL_INDIRECT: case IMM_ELEM_TABLE: case IMM_TABLE_TABLE:
       return dec_u32(rd, &ins->a) && dec_u32(rd, &ins->b);
-    case IMM_MEMARG:
+    case IMM_MEMARG: case IMM_MEMARG_LANE:
       if (!dec_u32(rd, &ins->a) || !dec_u32(rd, &ins->b)) return false;
       ins->bits = ins->b;
-      return true;
+      return imm == IMM_MEMARG || dec_u8(rd, &ins->lane);
+    case IMM_LANE: return dec_u8(rd, &ins->lane);
+    case IMM_V128: case IMM_SHUFFLE: return read_16(rd, ins);
     case IMM_MEMORY: return zero_byte(rd);
     case IMM_MEMORY_MEMORY: return zero_byte(rd) && zero_byte(rd);
     case IMM_DATA_MEMORY: return dec_u32(rd, &ins->a) && zero_byte(rd);
@@ -144,21 +158,32 @@ bool dec_instr_next(dec_rd *rd, dec_instr *ins) {
     return read_imm(rd, ins->imm, ins);
   }
   if (ins->op == WASM_PREFIX_SIMD) {
-    if (!rd->why) rd->unsupported = true;
-    return dec_rd_fail(rd, ins->offset, k_simd_msg);
+    if (!dec_u32(rd, &ins->sub)) return false;
+    if (ins->sub >= WASM_OPSIMD_LIMIT || !k_simd_imm_plus1[ins->sub])
+      return dec_rd_fail(rd, ins->offset, "illegal opcode");
+    ins->imm = (wasm_imm)(k_simd_imm_plus1[ins->sub] - 1);
+    return read_imm(rd, ins->imm, ins);
   }
   if (!k_imm_plus1[ins->op]) return dec_rd_fail(rd, ins->offset, "illegal opcode");
   ins->imm = (wasm_imm)(k_imm_plus1[ins->op] - 1);
   return read_imm(rd, ins->imm, ins);
 }
 
+bool dec_instr_simd(const dec_instr *ins) {
+  if (ins->op == WASM_PREFIX_SIMD) return true;
+  if (ins->imm == IMM_BLOCKTYPE) return ins->blocktype == (int64_t)WT_V128 - 0x80;
+  return ins->imm == IMM_SELECT_T && ins->valtype == WT_V128;
+}
+
 /* Wasm text names use a dot after the type or category prefix
-** ("i32.add", "local.get", "memory.size") but not in "br_table",
+** ("i32.add", "local.get", "memory.size", "i8x16.add") but not in "br_table",
 ** "br_if", "call_indirect"; select_t prints as "select". */
 const char *dec_instr_name(const dec_instr *ins, char *buf, size_t size) {
   const char *raw = NULL;
   if (ins->op == WASM_PREFIX_FC)
     raw = ins->sub < WASM_OPFC_COUNT ? k_fc_name[ins->sub] : NULL;
+  else if (ins->op == WASM_PREFIX_SIMD)
+    raw = ins->sub < WASM_OPSIMD_LIMIT ? k_simd_name[ins->sub] : NULL;
   else
     raw = k_op_name[ins->op];
   if (!raw) {

@@ -42,8 +42,9 @@ bool dec_name(dec_rd *rd, char **out, uint32_t *len, bool *nomem);
 bool dec_utf8_ok(const uint8_t *p, size_t n);
 
 /* Reads a constant expression (instructions up to `end`) into c. Well-
-** formed but non-constant code becomes MOD_CONST_INVALID for the validator. */
-bool dec_const_expr(dec_rd *rd, mod_const *c);
+** formed but non-constant code becomes MOD_CONST_INVALID for the validator.
+** Marks d->m->uses_simd for SIMD instructions. */
+bool dec_const_expr(dec *d, dec_rd *rd, mod_const *c);
 
 wt_status dec_elem_section(dec *d, dec_rd *rd);
 wt_status dec_data_section(dec *d, dec_rd *rd);

@@ -20,6 +20,12 @@ static bool const_from_instr(const dec_instr *ins, mod_const *c) {
     case WASM_OP_ref_null: c->kind = MOD_CONST_REF_NULL; c->type = ins->valtype; return true;
     case WASM_OP_ref_func: c->kind = MOD_CONST_REF_FUNC; c->type = WT_FUNCREF; c->u.index = ins->a; return true;
     case WASM_OP_global_get: c->kind = MOD_CONST_GLOBAL_GET; c->type = 0; c->u.index = ins->a; return true;
+    case WASM_PREFIX_SIMD:
+      if (ins->sub != WASM_OPSIMD_v128_const) return false;
+      c->kind = MOD_CONST_V128;
+      c->type = WT_V128;
+      memcpy(c->u.v128, ins->v128, 16);
+      return true;
     default: return false;
   }
 }
@@ -27,7 +33,7 @@ static bool const_from_instr(const dec_instr *ins, mod_const *c) {
 /* A constant expression is binary-wise any instruction sequence ending in
 ** `end`; validity (one constant instruction) is the validator's business,
 ** so anything else well-formed is kept as MOD_CONST_INVALID. */
-bool dec_const_expr(dec_rd *rd, mod_const *c) {
+bool dec_const_expr(dec *d, dec_rd *rd, mod_const *c) {
   memset(c, 0, sizeof *c);
   c->offset = (uint32_t)rd->pos;
   uint32_t ninstr = 0;
@@ -36,6 +42,7 @@ bool dec_const_expr(dec_rd *rd, mod_const *c) {
   dec_instr ins;
   for (;;) {
     if (!dec_instr_next(rd, &ins)) return false;
+    if (dec_instr_simd(&ins)) d->m->uses_simd = true;
     if (ins.op == WASM_OP_end && --depth == 0) break;
     if (ins.op == WASM_OP_block || ins.op == WASM_OP_loop || ins.op == WASM_OP_if) depth++;
     if (ninstr++ == 0) constant = const_from_instr(&ins, c);
@@ -65,7 +72,7 @@ static wt_status read_elem_items(dec *d, dec_rd *rd, mod_elem *e, bool exprs) {
   for (uint32_t i = 0; i < n; i++) {
     mod_const *c = &e->items[i];
     if (exprs) {
-      if (!dec_const_expr(rd, c)) return dec_fail_rd(d, rd);
+      if (!dec_const_expr(d, rd, c)) return dec_fail_rd(d, rd);
       continue;
     }
     c->offset = (uint32_t)rd->pos;
@@ -86,7 +93,7 @@ static wt_status read_elem(dec *d, dec_rd *rd, mod_elem *e) {
   if (!passive_or_decl) {
     e->mode = MOD_SEG_ACTIVE;
     if (explicit_or_decl && !dec_u32(rd, &e->table)) return dec_fail_rd(d, rd);
-    if (!dec_const_expr(rd, &e->offset)) return dec_fail_rd(d, rd);
+    if (!dec_const_expr(d, rd, &e->offset)) return dec_fail_rd(d, rd);
   } else {
     e->mode = explicit_or_decl ? MOD_SEG_DECLARATIVE : MOD_SEG_PASSIVE;
   }
@@ -128,7 +135,7 @@ static wt_status read_data(dec *d, dec_rd *rd, mod_data *seg) {
   if (flags > 2) return mod_fail(d->err, WT_ERR_MALFORMED, at, "malformed data segment kind");
   seg->mode = flags == 1 ? MOD_SEG_PASSIVE : MOD_SEG_ACTIVE;
   if (flags == 2 && !dec_u32(rd, &seg->memory)) return dec_fail_rd(d, rd);
-  if (flags != 1 && !dec_const_expr(rd, &seg->offset)) return dec_fail_rd(d, rd);
+  if (flags != 1 && !dec_const_expr(d, rd, &seg->offset)) return dec_fail_rd(d, rd);
   if (!dec_u32(rd, &len)) return dec_fail_rd(d, rd);
   const uint8_t *p = dec_bytes(rd, len);
   if (!p) return dec_fail_rd(d, rd);

@@ -152,6 +152,10 @@ struct wt_module {
   ** the spec's C.refs): elem segments, exports, global initialisers. */
   uint8_t *func_declared; /* nfuncs_total flags, built by val_validate */
   const char *name;       /* module name from the name section, or NULL */
+  /* Set by dec_decode when any v128 type (function types, globals, locals,
+  ** block and select types) or any 0xFD instruction occurs; wt_module_new
+  ** refuses such modules while no tier executes SIMD. */
+  bool uses_simd;
 };
 
 /* decode.c: parse the binary (copied into the module). On error returns

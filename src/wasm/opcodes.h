@@ -1,6 +1,6 @@
 /*
 ** opcodes.h — the one list of Wasm instructions (without SIMD, which has its
-** own list), from which the decoder, validator, interpreter translation and
+** own list in simd_opcodes.h), from which the decoder, validator, interpreter translation and
 ** disassembly derive their tables. No other file lists opcodes by hand.
 **
 ** OP(name, byte, immediate, signature)
@@ -40,7 +40,12 @@ typedef enum wasm_imm {
   IMM_MEMORY_MEMORY, /* 0x00 0x00 (memory.copy) */
   IMM_ELEM,          /* u32 elem index (elem.drop) */
   IMM_ELEM_TABLE,    /* u32 elem index, u32 table index (table.init) */
-  IMM_TABLE_TABLE    /* u32 dst table, u32 src table (table.copy) */
+  IMM_TABLE_TABLE,   /* u32 dst table, u32 src table (table.copy) */
+  /* Only in simd_opcodes.h (0xFD prefix); SIMD loads/stores use IMM_MEMARG. */
+  IMM_MEMARG_LANE,   /* memarg, then one lane-index byte (v128.load8_lane...) */
+  IMM_LANE,          /* one lane-index byte (extract_lane, replace_lane) */
+  IMM_V128,          /* 16 bytes, little-endian (v128.const) */
+  IMM_SHUFFLE        /* 16 lane-index bytes, each < 32 (i8x16.shuffle) */
 } wasm_imm;
 
 #define WASM_OPCODES(OP)                                        \

@@ -7,8 +7,9 @@
 ** stacks live on the heap and grow by doubling, so nesting depth costs no C
 ** stack; everything is one linear pass over the body. Plain numeric and
 ** memory instructions are typed from the signatures of the WASM_OPCODES
-** X-macro list; only instructions with a NULL signature are handled by
-** hand. The decoder has already read every body once, so instruction reads
+** X-macro list, and every SIMD instruction from WASM_OPCODES_SIMD (whose lg
+** column also gives the alignment and lane-index bounds); only
+** instructions with a NULL signature are handled by hand. The decoder has already read every body once, so instruction reads
 ** here cannot fail on well-formed input.
 */
 #include <stdarg.h>
@@ -54,6 +55,12 @@ static const char *const k_sig[256] = {WASM_OPCODES(SIG_OF)};
 #define FC_SIG_OF(name, sub, imm, sig) [sub] = sig,
 static const char *const k_fc_sig[WASM_OPFC_COUNT] = {WASM_OPCODES_FC(FC_SIG_OF)};
 #undef FC_SIG_OF
+#define SIMD_SIG_OF(name, sub, imm, sig, lg) [sub] = sig,
+static const char *const k_simd_sig[WASM_OPSIMD_LIMIT] = {WASM_OPCODES_SIMD(SIMD_SIG_OF)};
+#undef SIMD_SIG_OF
+#define SIMD_LG_OF(name, sub, imm, sig, lg) [sub] = lg,
+static const uint8_t k_simd_lg[WASM_OPSIMD_LIMIT] = {WASM_OPCODES_SIMD(SIMD_LG_OF)};
+#undef SIMD_LG_OF
 
 /* Every value type as a one-element array, for block types with a single
 ** result (frames point at their types instead of copying them). */
@@ -212,7 +219,8 @@ static bool check_label(val_code *vc, uint32_t l, const vframe **out) {
 
 /* Applies a "params:results" signature from opcodes.h. */
 static bool apply_sig(val_code *vc, const char *sig) {
-  static const uint8_t letter[128] = {['i'] = WT_I32, ['I'] = WT_I64, ['f'] = WT_F32, ['F'] = WT_F64};
+  static const uint8_t letter[128] = {['i'] = WT_I32, ['I'] = WT_I64, ['f'] = WT_F32, ['F'] = WT_F64,
+                                      ['V'] = WT_V128};
   const char *colon = strchr(sig, ':');
   for (const char *p = colon; p-- > sig;)
     if (!pop_expect(vc, letter[(unsigned char)*p])) return false;
@@ -473,6 +481,12 @@ static bool need_memory(val_code *vc) {
   return vc->m->nmemories > 0 || fail(vc, "unknown memory 0");
 }
 
+/* A memarg's alignment (log2) may not exceed the access width (log2). */
+static bool check_align(val_code *vc, uint32_t align, uint32_t natural) {
+  if (align <= natural) return true;
+  return fail(vc, "alignment must not be larger than natural (2^%u > %u bytes)", align, 1u << natural);
+}
+
 static bool check_segment(val_code *vc, uint32_t index, bool data) {
   const wt_module *m = vc->m;
   uint32_t n = data ? (m->has_data_count ? m->data_count : m->ndatas) : m->nelems;
@@ -514,18 +528,33 @@ static bool check_fc(val_code *vc, const dec_instr *ins) {
   }
 }
 
-/* One instruction: numeric and memory ones by their opcodes.h signature,
-** the rest by category. */
+/* 0xFD instructions: memory, alignment and lane-index rules from the lg
+** column of simd_opcodes.h, then the signature. */
+static bool check_simd(val_code *vc, const dec_instr *ins) {
+  uint32_t lg = k_simd_lg[ins->sub];
+  char name[40];
+  if (ins->imm == IMM_MEMARG || ins->imm == IMM_MEMARG_LANE)
+    if (!need_memory(vc) || !check_align(vc, ins->a, lg)) return false;
+  if ((ins->imm == IMM_LANE || ins->imm == IMM_MEMARG_LANE) && ins->lane >= 16u >> lg)
+    return fail(vc, "invalid lane index %u in %s (%u lanes)", ins->lane,
+                dec_instr_name(ins, name, sizeof name), 16u >> lg);
+  if (ins->imm == IMM_SHUFFLE)
+    for (unsigned i = 0; i < 16; i++)
+      if (ins->v128[i] >= 32) return fail(vc, "invalid lane index %u in i8x16.shuffle (32 lanes)", ins->v128[i]);
+  return apply_sig(vc, k_simd_sig[ins->sub]);
+}
+
+/* One instruction: numeric and memory ones by their opcodes.h or
+** simd_opcodes.h signature, the rest by category. */
 static bool check_instr(val_code *vc, const dec_instr *ins) {
   vc->ins = ins;
   if (ins->op == WASM_PREFIX_FC) return check_fc(vc, ins);
+  if (ins->op == WASM_PREFIX_SIMD) return check_simd(vc, ins);
   const char *sig = k_sig[ins->op];
   if (!sig) return check_variable(vc, ins);
   if (ins->imm == IMM_MEMARG || ins->imm == IMM_MEMORY) {
     if (!need_memory(vc)) return false;
-    if (ins->imm == IMM_MEMARG && ins->a > natural_align(ins->op))
-      return fail(vc, "alignment must not be larger than natural (2^%u > %u bytes)", ins->a,
-                  1u << natural_align(ins->op));
+    if (ins->imm == IMM_MEMARG && !check_align(vc, ins->a, natural_align(ins->op))) return false;
   }
   return apply_sig(vc, sig);
 }

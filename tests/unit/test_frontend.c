@@ -4,6 +4,8 @@
 ** and a piece of the message it expects, so a regression in error
 ** classification or location is caught, not just "it failed somehow".
 **
+** SIMD (v128) cases are in test_simd_frontend.c.
+**
 ** Plain C: every CHECK failure is printed and counted, and the exit status
 ** is the number of failures (CTest reads it).
 */
@@ -143,18 +145,6 @@ static void test_decoder_contents(void) {
 }
 
 /* ----------------------------------------------------------------------
-** SIMD is not malformed: it is reported as not supported yet.
-*/
-static void test_simd(void) {
-  /* v128 as a result type (offset 14). */
-  EXPECT("v128 valtype", DECODE, WT_ERR_UNSUPPORTED, 14, "SIMD",
-         HDR, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b);
-  /* A 0xFD-prefixed instruction in a body (offset 23). */
-  EXPECT("simd opcode", DECODE, WT_ERR_UNSUPPORTED, 23, "not supported",
-         HDR, TYPE_V_V, FUNC_1, 0x0a, 0x06, 0x01, 0x04, 0x00, 0xfd, 0x0c, 0x0b);
-}
-
-/* ----------------------------------------------------------------------
 ** Validator (invalid) cases
 */
 static void test_validator(void) {
@@ -275,7 +265,6 @@ static void test_names(void) {
 int main(void) {
   test_decoder();
   test_decoder_contents();
-  test_simd();
   test_validator();
   test_deep_nesting();
   test_texts();
