@@ -468,6 +468,9 @@ static void test_bad_models(void **state) {
   assert_msg(st, "CUDA");
   assert_int_equal(st->be->load_bytes(f.data, f.len, NN_TARGET_TPU, &g, st->msg, sizeof st->msg),
                    NN_UNSUPPORTED_OPERATION);
+  assert_int_equal(st->be->load_bytes(f.data, f.len, (nn_target)7, &g, st->msg, sizeof st->msg),
+                   NN_INVALID_ARGUMENT);
+  assert_msg(st, "unknown execution target 7");
   free(f.data);
 }
 

@@ -50,6 +50,7 @@
 #include <new>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "nn/backend.h"
@@ -349,7 +350,18 @@ std::shared_ptr<Model> load_stream(std::istream &in) {
   return model;
 }
 
-void check_target(nn_target target) {
+/* The C side may pass any 32-bit value in an enum field; in C++ a value
+** outside the enumerators' range is undefined behaviour to load as the
+** enum type, so enums from the host are read as their raw integer. */
+template <typename Enum>
+int raw_enum(const Enum &e) {
+  typename std::underlying_type<Enum>::type raw;
+  std::memcpy(&raw, &e, sizeof raw);
+  return static_cast<int>(raw);
+}
+
+void check_target(const nn_target &target_in) {
+  int target = raw_enum(target_in);
   switch (target) {
     case NN_TARGET_CPU:
       return;
@@ -358,14 +370,15 @@ void check_target(nn_target target) {
     case NN_TARGET_TPU:
       fail(NN_UNSUPPORTED_OPERATION, "execution target tpu is not supported by the PyTorch backend; use cpu");
   }
-  fail(NN_INVALID_ARGUMENT, "unknown execution target " + std::to_string(static_cast<int>(target)));
+  fail(NN_INVALID_ARGUMENT, "unknown execution target " + std::to_string(target));
 }
 
 /* ------------------------------------------------------------------------
 ** Tensors in and out
 ** ---------------------------------------------------------------------- */
 
-at::ScalarType scalar_type(nn_tensor_type type) {
+at::ScalarType scalar_type(const nn_tensor_type &type_in) {
+  int type = raw_enum(type_in);
   switch (type) {
     case NN_TYPE_F16: return at::kHalf;
     case NN_TYPE_F32: return at::kFloat;
@@ -374,7 +387,7 @@ at::ScalarType scalar_type(nn_tensor_type type) {
     case NN_TYPE_I32: return at::kInt;
     case NN_TYPE_I64: return at::kLong;
   }
-  fail(NN_INVALID_ARGUMENT, "unknown tensor type " + std::to_string(static_cast<int>(type)));
+  fail(NN_INVALID_ARGUMENT, "unknown tensor type " + std::to_string(type));
 }
 
 /* Copies a guest tensor into a fresh libtorch tensor. The guest's data is
