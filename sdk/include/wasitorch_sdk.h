@@ -97,8 +97,10 @@ uint32_t wts_tensor_init(wasi_nn_tensor *t, const uint32_t *dims,
                          uint32_t ndims, uint32_t type, const void *data,
                          size_t data_len);
 
-/* get_output into a growable buffer: try the current capacity; when the
-** host answers too_large with the required size, grow and retry once. */
+/* get_output into a growable buffer: try the current capacity (an empty
+** buffer starts at 4 KiB); when the host answers too_large with the
+** required size, grow to it and retry (hosts that do not report the size:
+** double, up to 1 GiB). out->len is the output's size in bytes. */
 uint32_t wts_get_output(wasi_nn_exec_ctx ctx, uint32_t index, wts_buffer *out);
 
 /* One inference: set_input(0, input), compute, get_output(out_index). */

@@ -9,7 +9,7 @@
 
 /* Outputs are never grown past this; a wasm32 guest cannot hold more. */
 #define WTS_MAX_OUTPUT (1u << 30)
-/* First capacity tried when the host does not say how much it needs. */
+/* Capacity of an empty buffer's first get_output attempt. */
 #define WTS_FIRST_GUESS 4096u
 
 /* One builder with all the bytes: the form every single-file backend
@@ -83,18 +83,26 @@ void wts_buffer_free(wts_buffer *buf)
 ** the size). 0 means give up. */
 static uint32_t next_capacity(uint32_t cap, uint32_t needed)
 {
-  uint64_t want = needed > cap ? needed
-                  : cap ? (uint64_t)cap * 2 : WTS_FIRST_GUESS;
+  uint64_t want = needed > cap ? needed : (uint64_t)cap * 2;
   return want > WTS_MAX_OUTPUT ? 0 : (uint32_t)want;
 }
 
 /*
-** get_output with automatic sizing. A reused buffer that is big enough costs
-** one call; otherwise the host's required size (or doubling) sets the new
+** get_output with automatic sizing. A buffer that is big enough costs one
+** call; otherwise the host's required size (or doubling) sets the new
 ** capacity and the call is repeated.
 */
 uint32_t wts_get_output(wasi_nn_exec_ctx ctx, uint32_t index, wts_buffer *out)
 {
+  /* An empty buffer starts at a first guess: small outputs (classifier
+  ** logits) then need no sizing round trip at all. */
+  if (out->cap == 0) {
+    uint8_t *first = realloc(out->data, WTS_FIRST_GUESS);
+    if (!first)
+      return WTS_ERR_NOMEM;
+    out->data = first;
+    out->cap = WTS_FIRST_GUESS;
+  }
   for (;;) {
     uint32_t written = 0;
     uint32_t err = wasi_nn_get_output(ctx, index, out->data, out->cap, &written);

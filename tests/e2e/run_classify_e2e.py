@@ -9,6 +9,8 @@ MODE is one of
   file      --model-file /models/<frozen .pt>: the bytes cross guest memory
   optimize  preload plus --nn-optimize, against wt-native-ref --optimize
   mobile    preload of the PyTorch Mobile .ptl (lite interpreter)
+  errors    error paths on the real host: unknown model name, a file that
+            is no model, a missing image (exit 1, errno named on stderr)
 
 Runs `wasitorch run` with one intra-op thread, takes the guest's input dump
 into `wt-native-ref --threads 1` and asserts the outputs are byte-identical,
@@ -43,12 +45,34 @@ def run(cmd):
     return p
 
 
+def errors(img):
+    """Each failure must exit 1 with a message naming the cause."""
+    base = [WT, "run", "--nn-threads", "1", "--dir", f"{MODELS}:/models:ro",
+            "--dir", f"{WORK}:/data", "--nn-preload",
+            f"mobilenet:pytorch:cpu:{os.path.join(MODELS, FROZEN)}", WASM]
+    cases = [
+        (["--model", "nope", "/data/x.png"], r"cannot load model 'nope': not_found \(wasi-nn errno 8\)"),
+        (["--model-file", "/models/imagenet_classes.txt", "/data/x.png"],
+         r"cannot load model file '/models/imagenet_classes.txt': [a-z_]+ \(wasi-nn errno [1-9]\d*\)"),
+        (["/data/missing.png"], r"cannot read image '/data/missing.png': No such file"),
+        (["/models/imagenet_classes.txt"], r"cannot decode image"),
+    ]
+    for args, pat in cases:
+        p = run(base + args)
+        check(p.returncode == 1 and re.search(pat, p.stderr) is not None,
+              f"{' '.join(args)}: exit 1 and /{pat}/ (rc={p.returncode})")
+    print(f"{len(FAILS)} failed")
+    return 1 if FAILS else 0
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     img = os.path.join(WORK, "x.png")
     if not os.path.exists(img):
         subprocess.run([sys.executable, MKIMG, "--out", img, "--size", "320x240",
                         "--seed", "5"], check=True)
+    if MODE == "errors":
+        return errors(img)
     model = "mobilenet_v2.ptl" if MODE == "mobile" else FROZEN
     if not check(os.path.exists(os.path.join(MODELS, model)), f"model {model} exists in {MODELS}"):
         return 1
@@ -62,6 +86,8 @@ def main():
     cmd += [WASM]
     if MODE == "file":
         cmd += ["--model-file", f"/models/{model}"]
+    if MODE == "optimize":
+        cmd += ["--repeat", "3"]
     labels = os.path.join(MODELS, "imagenet_classes.txt")
     if os.path.exists(labels):
         cmd += ["--labels", "/models/imagenet_classes.txt"]
@@ -71,6 +97,9 @@ def main():
         return 1
     rows = re.findall(r"^\s*([1-5])\s+(\d+)\s+([0-9.]+)\s+(.*)$", p.stdout, re.M)
     check([int(r[0]) for r in rows] == [1, 2, 3, 4, 5], "top-5 table printed")
+    if MODE == "optimize":
+        check(re.search(r"repeat\s+3 runs: median [0-9.]+ ms, p90", p.stdout) is not None,
+              "--repeat 3 reports median and p90")
 
     ref = [REF, "--model", os.path.join(MODELS, model), "--threads", "1",
            "--input", os.path.join(WORK, din), "--shape", "1,3,224,224",
