@@ -59,7 +59,7 @@ typedef struct call_result {
 static const char *const kind_names[ST_NKINDS] = {
     "module", "register", "action", "assert_return", "assert_trap",
     "assert_exhaustion", "assert_invalid", "assert_malformed",
-    "assert_unlinkable", "assert_uninstantiable", "unknown"};
+    "assert_unlinkable", "assert_uninstantiable", "(other errors)"};
 
 const char *st_kind_name(st_kind kind) {
   return (unsigned)kind < ST_NKINDS ? kind_names[kind] : "?";

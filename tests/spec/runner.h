@@ -26,7 +26,7 @@ typedef enum st_kind {
   ST_ASSERT_MALFORMED,
   ST_ASSERT_UNLINKABLE,
   ST_ASSERT_UNINSTANTIABLE,
-  ST_UNKNOWN, /* a command type this runner does not know: a failure */
+  ST_UNKNOWN, /* an unknown command type, or a script that could not run */
   ST_NKINDS
 } st_kind;
 

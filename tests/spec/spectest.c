@@ -17,15 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "runner.h"
 
 #define MAX_FILTERS 64
+#define SCRIPT_TIMEOUT_S 600 /* per script; the whole core suite takes seconds */
 
 typedef struct cli {
   const char *engine;
   bool verbose;
+  bool no_fork; /* run scripts in this process (for debuggers) */
   const char *exclude[MAX_FILTERS], *only[MAX_FILTERS];
   size_t nexclude, nonly;
   const char **dirs;
@@ -44,7 +49,7 @@ typedef struct run {
 static void usage(FILE *out) {
   fprintf(out,
           "usage: spectest [--engine interp|aot] [--verbose] [--exclude PREFIX]...\n"
-          "                [--only NAME]... DIR...\n"
+          "                [--only NAME]... [--no-fork] DIR...\n"
           "DIR is the testsuite root or one test folder (holding <name>/<name>.json).\n");
 }
 
@@ -59,6 +64,8 @@ static bool parse_cli(int argc, char **argv, cli *c) {
     bool has_value = i + 1 < argc;
     if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
       c->verbose = true;
+    } else if (strcmp(a, "--no-fork") == 0) {
+      c->no_fork = true;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       exit(0);
@@ -107,10 +114,59 @@ static bool has_script(const char *dir, const char *sub, const char *name) {
   return ok;
 }
 
+/* Reads exactly sizeof *rep bytes from fd; false on a short read. */
+static bool read_report(int fd, st_report *rep) {
+  size_t got = 0;
+  while (got < sizeof *rep) {
+    ssize_t n = read(fd, (char *)rep + got, sizeof *rep - got);
+    if (n <= 0) return false;
+    got += (size_t)n;
+  }
+  return true;
+}
+
+/*
+** Runs one script in a child process, so that an engine crash or hang
+** costs that script only: the child sends its report through a pipe, and a
+** child that dies (signal, timeout) is reported and counted as one failure.
+*/
+static void run_isolated(run *r, const char *dir, const char *name, st_report *rep) {
+  int fds[2];
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = pipe(fds) == 0 ? fork() : -1;
+  if (pid == 0) {
+    close(fds[0]);
+    alarm(SCRIPT_TIMEOUT_S);
+    st_run_script(&r->opt, dir, name, rep);
+    fflush(stdout);
+    bool ok = write(fds[1], rep, sizeof *rep) == (ssize_t)sizeof *rep;
+    _exit(ok ? 0 : 3);
+  }
+  if (pid < 0) { /* no process to spare: run in this one */
+    st_run_script(&r->opt, dir, name, rep);
+    return;
+  }
+  close(fds[1]);
+  bool ok = read_report(fds[0], rep);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (ok && WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  memset(rep, 0, sizeof *rep);
+  rep->total.failed = rep->by_kind[ST_UNKNOWN].failed = 1;
+  if (WIFSIGNALED(status))
+    fprintf(stderr, "spectest: %s: the runner died: %s%s\n", name, strsignal(WTERMSIG(status)),
+            WTERMSIG(status) == SIGALRM ? " (script timeout)" : "");
+  else
+    fprintf(stderr, "spectest: %s: the runner exited abnormally\n", name);
+}
+
 static void run_one(run *r, const char *dir, const char *name) {
   st_report rep;
   memset(&rep, 0, sizeof rep);
-  st_run_script(&r->opt, dir, name, &rep);
+  if (r->args->no_fork) st_run_script(&r->opt, dir, name, &rep);
+  else run_isolated(r, dir, name, &rep);
   printf("%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", name,
          rep.total.passed, rep.total.failed, rep.total.skipped);
   fflush(stdout);
