@@ -12,6 +12,7 @@ packages=(
   python3-pil python3-numpy                              # test images
   libstb-dev                                             # image decoding in guests
   libcmocka-dev                                          # unit tests
+  rustc libstd-rust-dev-wasm32                           # Rust guests (toolchain compatibility tests)
 )
 
 missing=()
