@@ -14,25 +14,9 @@
 #include <string.h>
 
 #include "wasm/module.h"
+#include "module_bytes.h"
+#include "wt_check.h"
 
-static int failures;
-
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                     \
-    }                                                                 \
-  } while (0)
-
-/* Module header; every case below starts with it (offsets 0..7). */
-#define HDR 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00
-/* Type section with one type [] -> [i32] (offsets 8..14). */
-#define TYPE_V_I32 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f
-/* Type section with one type [] -> [] (offsets 8..13). */
-#define TYPE_V_V 0x01, 0x04, 0x01, 0x60, 0x00, 0x00
-/* Function section: one function of type 0. */
-#define FUNC_1 0x03, 0x02, 0x01, 0x00
 
 /* Where a case should stop, and how. */
 typedef enum stage { DECODE, VALIDATE, PASS } stage;
@@ -60,7 +44,7 @@ static bool expect(const char *name, const uint8_t *bytes, size_t len, stage whe
     fprintf(stderr, "case %s: stage %d status %d (%s) message \"%s\"; wanted stage %d status %d offset 0x%llx \"%s\"\n",
             name, got, st, wt_status_name(st), got == PASS ? "" : err.message, where, want,
             (unsigned long long)offset, fragment);
-    failures++;
+    wt_check_failures++;
   }
   return ok;
 }
@@ -269,7 +253,5 @@ int main(void) {
   test_deep_nesting();
   test_texts();
   test_names();
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  else printf("frontend: all checks passed\n");
-  return failures ? 1 : 0;
+  return wt_check_finish("frontend");
 }

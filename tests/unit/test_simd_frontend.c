@@ -17,22 +17,9 @@
 
 #include "wasm/module.h"
 #include "wasm/simd_opcodes.h"
+#include "module_bytes.h"
+#include "wt_check.h"
 
-static int failures;
-
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);   \
-      failures++;                                                                \
-    }                                                                            \
-  } while (0)
-
-#define HDR 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00
-/* Type section with one type [] -> [] (offsets 8..13). */
-#define TYPE_V_V 0x01, 0x04, 0x01, 0x60, 0x00, 0x00
-/* Function section: one function of type 0 (offsets 14..17). */
-#define FUNC_1 0x03, 0x02, 0x01, 0x00
 /* Memory section: one memory of 1 page. */
 #define MEM_1 0x05, 0x03, 0x01, 0x00, 0x01
 /* Sixteen bytes 0..15, a v128.const value or shuffle lanes. */
@@ -66,7 +53,7 @@ static bool expect(const char *name, const uint8_t *bytes, size_t len, stage whe
     fprintf(stderr, "case %s: stage %d status %d message \"%s\" uses_simd ok %d; wanted stage %d status %d "
             "offset 0x%llx \"%s\"\n", name, got, st, got == PASS ? "" : err.message, flag_ok, where, want,
             (unsigned long long)offset, fragment);
-    failures++;
+    wt_check_failures++;
   }
   return ok;
 }
@@ -374,7 +361,5 @@ int main(void) {
   test_const_expr();
   test_validator_texts();
   test_module_new();
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  else printf("simd frontend: all checks passed\n");
-  return failures ? 1 : 0;
+  return wt_check_finish("simd frontend");
 }
