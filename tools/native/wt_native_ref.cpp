@@ -3,7 +3,8 @@
 **
 **   wt-native-ref --model M.pt|M.ptl --input IN.bin --shape 1,3,224,224
 **                 [--dtype f32] [--threads N] [--optimize] [--output OUT.bin]
-**                 [--repeat N] [--warmup N]
+**                 [--repeat N] [--warmup N] [--include-first] [--mobile]
+**                 [--reference REF.bin]
 **
 ** Loads a model the way a plain libtorch C++ user would, runs it on one raw
 ** input tensor, and writes the raw bytes of the first output. A Wasm guest
@@ -23,6 +24,14 @@
 ** It does not link the backend: it is an independent implementation, so a
 ** bug in one shows up as a difference. With --repeat it also times the
 ** forward pass (wall and process CPU time, median and p90) and the load.
+**
+** Benchmark additions (bench/models.py): --include-first counts the first
+** inference (the one whose output --output writes) among the --repeat timed
+** runs, so `--repeat N --include-first` times exactly the N inferences the
+** Wasm classify guest's `--repeat N` times; --mobile refuses a file that is
+** not PyTorch Mobile, so a PyTorch Mobile figure cannot silently come from
+** TorchScript; --reference prints the max abs difference of the first
+** output to a raw file of the same dtype (f32 outputs only).
 */
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
@@ -36,6 +45,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -51,8 +61,9 @@ namespace {
 struct Args {
   std::string model, input, output, dtype = "f32";
   std::vector<int64_t> shape;
+  std::string reference;
   int threads = 0, repeat = 0, warmup = 0;
-  bool optimize = false;
+  bool optimize = false, include_first = false, mobile = false;
 };
 
 /* Either kind of loaded module; only one is used. */
@@ -65,7 +76,8 @@ struct Loaded {
 void usage(const char *argv0) {
   std::fprintf(stderr,
                "usage: %s --model M.pt|M.ptl --input IN.bin --shape D0,D1,... [--dtype f16|f32|f64|u8|i32|i64]\n"
-               "          [--threads N] [--optimize] [--output OUT.bin] [--repeat N] [--warmup N]\n",
+               "          [--threads N] [--optimize] [--output OUT.bin] [--repeat N] [--warmup N]\n"
+               "          [--include-first] [--mobile] [--reference REF.bin]\n",
                argv0);
 }
 
@@ -92,6 +104,10 @@ bool parse_args(int argc, char **argv, Args &a) {
     bool has_val = i + 1 < argc;
     if (k == "--optimize") {
       a.optimize = true;
+    } else if (k == "--include-first") {
+      a.include_first = true;
+    } else if (k == "--mobile") {
+      a.mobile = true;
     } else if (k == "--help" || k == "-h" || !has_val) {
       return false;
     } else {
@@ -100,6 +116,7 @@ bool parse_args(int argc, char **argv, Args &a) {
       else if (k == "--input") a.input = v;
       else if (k == "--output") a.output = v;
       else if (k == "--dtype") a.dtype = v;
+      else if (k == "--reference") a.reference = v;
       else if (k == "--shape") a.shape = parse_shape(v);
       else if (k == "--threads") a.threads = static_cast<int>(parse_int(v, "--threads"));
       else if (k == "--repeat") a.repeat = static_cast<int>(parse_int(v, "--repeat"));
@@ -151,6 +168,7 @@ bool is_mobile_file(const std::string &path) {
 Loaded load_model(const Args &a) {
   Loaded m;
   m.mobile = is_mobile_file(a.model);
+  if (a.mobile && !m.mobile) throw std::runtime_error("--mobile: " + a.model + " is not a PyTorch Mobile file");
   std::ifstream f(a.model, std::ios::binary);
   if (m.mobile) {
     m.lite = torch::jit::_load_for_mobile(f, at::Device(at::kCPU));
@@ -192,16 +210,36 @@ void write_output(const std::string &path, at::Tensor t) {
                std::string(c10::toString(t.scalar_type())).c_str());
 }
 
+/* Max abs difference of an f32 output to the raw f32 file `path`. */
+void print_diff(const std::string &path, at::Tensor t) {
+  if (t.is_mkldnn()) t = t.to_dense();
+  t = t.contiguous();
+  if (t.scalar_type() != at::kFloat) throw std::runtime_error("--reference needs an f32 output");
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot open " + path);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (bytes.size() != static_cast<size_t>(t.nbytes()))
+    throw std::runtime_error(path + " has " + std::to_string(bytes.size()) + " bytes, the output " +
+                             std::to_string(t.nbytes()));
+  std::vector<float> ref(bytes.size() / sizeof(float));
+  std::memcpy(ref.data(), bytes.data(), bytes.size());
+  const float *out = t.data_ptr<float>();
+  double d = 0;
+  for (size_t i = 0; i < ref.size(); i++) d = std::max(d, std::fabs(static_cast<double>(out[i]) - ref[i]));
+  std::printf("max abs diff %.3e vs %s\n", d, path.c_str());
+}
+
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   size_t idx = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(idx, v.size() - 1)];
 }
 
-void bench(Loaded &m, const at::Tensor &input, const Args &a) {
+/* Times --repeat inferences after --warmup untimed ones; wall/cpu may
+** already hold the first inference's times (--include-first). */
+void bench(Loaded &m, const at::Tensor &input, const Args &a, std::vector<double> wall, std::vector<double> cpu) {
   for (int i = 0; i < a.warmup; i++) infer(m, input, a.threads);
-  std::vector<double> wall, cpu;
-  for (int i = 0; i < a.repeat; i++) {
+  while (wall.size() < static_cast<size_t>(a.repeat)) {
     double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
     infer(m, input, a.threads);
     wall.push_back(now(CLOCK_MONOTONIC) - w0);
@@ -233,13 +271,20 @@ int run(const Args &a) {
   double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
   Loaded m = load_model(a);
   double load_wall = now(CLOCK_MONOTONIC) - w0, load_cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  std::vector<double> wall, cpu;
+  w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
   c10::IValue out = infer(m, input, a.threads);
+  if (a.include_first && a.repeat > 0) {
+    wall.push_back(now(CLOCK_MONOTONIC) - w0);
+    cpu.push_back(now(CLOCK_PROCESS_CPUTIME_ID) - c0);
+  }
   if (!a.output.empty()) write_output(a.output, first_tensor(out));
+  if (!a.reference.empty()) print_diff(a.reference, first_tensor(out));
   if (a.repeat > 0) {
     std::printf("model %s (%s%s): load wall %.3f ms, cpu %.3f ms\n", a.model.c_str(),
                 m.mobile ? "mobile" : "torchscript", a.optimize && !m.mobile ? ", optimized" : "", load_wall,
                 load_cpu);
-    bench(m, input, a);
+    bench(m, input, a, wall, cpu);
   }
   return 0;
 }
