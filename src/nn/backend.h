@@ -57,9 +57,19 @@ typedef struct nn_tensor {
   size_t size;
 } nn_tensor;
 
+/* Graph preparation of TorchScript models (nn_backend_options.optimize).
+** 0 and 1 keep their original boolean meaning. */
+#define NN_OPTIMIZE_NONE 0   /* eval() only: the model as stored */
+#define NN_OPTIMIZE_OFI 1    /* freeze + optimize_for_inference at load time */
+#define NN_OPTIMIZE_FREEZE 2 /* freeze only */
+#define NN_OPTIMIZE_AUTO 3   /* time the candidates on the first compute and
+                             ** keep the fastest; remembered in a cache file
+                             ** (docs/torch-performance.md) */
+
 typedef struct nn_backend_options {
   int threads;   /* intra-op threads; 0 = the library's default */
-  int optimize;  /* 1 = freeze + optimize_for_inference at load time */
+  int optimize;  /* NN_OPTIMIZE_*; the backend's env var WASITORCH_NN_OPTIMIZE
+                 ** (none|freeze|ofi|auto) overrides it */
 } nn_backend_options;
 
 typedef struct nn_backend {

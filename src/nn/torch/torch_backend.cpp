@@ -22,8 +22,13 @@
 **            otherwise torch::jit::load; both onto the CPU device.
 **            eval() when the module still has a "training" attribute
 **            (frozen modules do not);
-**            optimize (TorchScript only): freeze if not frozen, then
-**            torch::jit::optimize_for_inference.
+**            optimize (TorchScript only; NN_OPTIMIZE_*, overridden by the
+**            env var WASITORCH_NN_OPTIMIZE=none|freeze|ofi|auto):
+**              ofi:    freeze if not frozen, then optimize_for_inference
+**              freeze: freeze if not frozen
+**              auto:   the preparation cached for this model, thread count
+**                      and CPU (torch_prep.h), if any, else measured on
+**                      the first compute (with its real input) and cached
 **            A declared input spec (extra file wasitorch_inputs.txt) is
 **            read; compute enforces it (see "Declared inputs").
 **   compute: re-apply the thread count if this thread's OpenMP setting
@@ -45,6 +50,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <atomic>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -54,6 +61,7 @@
 #include <vector>
 
 #include "nn/backend.h"
+#include "torch_prep.h"
 
 #define TORCH_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -193,6 +201,16 @@ struct Model {
   torch::jit::mobile::Module lite;
   int threads = 0;
   std::vector<InputSpec> inputs; /* empty: the model declares none */
+  /* NN_OPTIMIZE_AUTO only: */
+  bool automatic = false;
+  std::string cache_file;                /* "" = no cache directory */
+  wtprep::CacheKey key;
+  bool cache_hit = false;                /* `prepared` came from the cache */
+  wtprep::CacheRecord cached;
+  torch::jit::Module loaded;             /* as-is module, kept until settled */
+  wtprep::Prepared prepared;             /* what compute runs once settled */
+  std::mutex select_lock;
+  std::atomic<bool> settled{false};
 };
 
 struct Graph {
@@ -246,11 +264,73 @@ bool is_mobile(std::istream &in) {
 /* eval(), then the optional freeze + optimize_for_inference. A frozen
 ** module has no "training" attribute left, and calling eval() on it would
 ** fail, so both steps look for the attribute first. */
-void prepare_script(Model &m, bool optimize) {
+void prepare_script(Model &m, int mode) {
   if (m.script.hasattr("training")) m.script.eval();
-  if (!optimize) return;
+  if (mode != NN_OPTIMIZE_OFI && mode != NN_OPTIMIZE_FREEZE) return;
   if (m.script.hasattr("training")) m.script = torch::jit::freeze(m.script);
-  m.script = torch::jit::optimize_for_inference(m.script);
+  if (mode == NN_OPTIMIZE_OFI) m.script = torch::jit::optimize_for_inference(m.script);
+}
+
+/* The optimize mode: the env var WASITORCH_NN_OPTIMIZE (tests, quick
+** experiments) wins over the configured one. */
+int optimize_mode(int configured) {
+  const char *v = std::getenv("WASITORCH_NN_OPTIMIZE");
+  if (v == nullptr || *v == '\0') return configured;
+  const std::pair<const char *, int> names[] = {{"none", NN_OPTIMIZE_NONE},
+                                                {"ofi", NN_OPTIMIZE_OFI},
+                                                {"freeze", NN_OPTIMIZE_FREEZE},
+                                                {"auto", NN_OPTIMIZE_AUTO}};
+  for (const auto &n : names)
+    if (std::strcmp(v, n.first) == 0) return n.second;
+  fail(NN_INVALID_ARGUMENT, std::string("WASITORCH_NN_OPTIMIZE=") + v + ": expected none, freeze, ofi or auto");
+}
+
+/* Auto mode at load time: look the model up in the preparation cache and,
+** on a hit, build the cached preparation now (its cost belongs to load,
+** like the ofi mode's). A miss or a preparation that fails to build leaves
+** the choice to the first compute. */
+void prepare_auto(Model &m, const uint8_t *bytes, size_t len) {
+  m.automatic = true;
+  m.loaded = m.script;
+  m.key = wtprep::make_key(wtprep::model_hash(bytes, len), m.threads);
+  m.cache_file = wtprep::cache_path(m.key);
+  std::string why = "no cache directory ($WASITORCH_PREP_CACHE, $XDG_CACHE_HOME, $HOME unset)";
+  if (!m.cache_file.empty() && wtprep::cache_read(m.cache_file, m.key, &m.cached, &why)) {
+    try {
+      m.prepared = wtprep::build(m.loaded, m.cached.prep);
+      m.cache_hit = true;
+      wtprep::log_line("cache hit " + m.cache_file + ": " + wtprep::prep_name(m.cached.prep) + " for " +
+                       m.cached.signature);
+      return;
+    } catch (const std::exception &e) {
+      why = std::string("cached preparation failed to build: ") + e.what();
+    }
+  }
+  wtprep::log_line("cache miss " + (m.cache_file.empty() ? std::string("-") : m.cache_file) + ": " + why);
+}
+
+/* Auto mode on compute: settles the preparation once per model. The cached
+** choice stands if it was measured for this input signature; otherwise
+** every candidate is measured on these inputs and the winner cached. */
+void settle(Model &m, const std::vector<c10::IValue> &args) {
+  if (m.settled.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> hold(m.select_lock);
+  if (m.settled.load(std::memory_order_relaxed)) return;
+  std::string sig = wtprep::input_signature(args);
+  if (!m.cache_hit || m.cached.signature != sig) {
+    wtprep::Selection sel = wtprep::select(m.loaded, args, wtprep::settings_from_env());
+    m.prepared = std::move(sel.best);
+    wtprep::log_line("measured " + m.key.model + " t=" + std::to_string(m.threads) + " " + sig + ": " +
+                     wtprep::describe(sel.table) + " -> " + wtprep::prep_name(m.prepared.prep));
+    std::string why;
+    if (m.cache_file.empty())
+      wtprep::log_line("not cached: no cache directory");
+    else if (!wtprep::cache_write(m.cache_file, m.key, wtprep::CacheRecord{sig, m.prepared.prep}, sel.table, &why))
+      wtprep::log_line("not cached: " + why);
+  }
+  m.script = m.prepared.module;      /* forward schema checks use it from now on */
+  m.loaded = torch::jit::Module();  /* the as-is module is no longer needed */
+  m.settled.store(true, std::memory_order_release);
 }
 
 void prepare_lite(Model &m) {
@@ -332,8 +412,10 @@ void check_input_spec(const Model &m, const std::vector<c10::IValue> &args) {
   }
 }
 
-/* Loads a model from an istream positioned at its start. */
-std::shared_ptr<Model> load_stream(std::istream &in) {
+/* Loads a model from an istream positioned at its start. `bytes` holds the
+** whole file when the caller has it in memory (needed by the auto mode's
+** cache key; may be null otherwise). */
+std::shared_ptr<Model> load_stream(std::istream &in, int mode, const uint8_t *bytes, size_t len) {
   nn_backend_options opts = current_options();
   auto model = std::make_shared<Model>();
   model->threads = opts.threads;
@@ -344,7 +426,8 @@ std::shared_ptr<Model> load_stream(std::istream &in) {
     prepare_lite(*model);
   } else {
     model->script = torch::jit::load(in, at::Device(at::kCPU), extra);
-    prepare_script(*model, opts.optimize != 0);
+    prepare_script(*model, mode);
+    if (mode == NN_OPTIMIZE_AUTO) prepare_auto(*model, bytes, len);
   }
   model->inputs = parse_input_spec(extra[kInputSpecFile]);
   return model;
@@ -495,6 +578,10 @@ c10::IValue run_forward(Model &m, std::vector<c10::IValue> args) {
   apply_threads(m.threads);
   c10::InferenceMode guard;
   if (m.mobile) return m.lite.forward(std::move(args));
+  if (m.automatic) {
+    settle(m, args);
+    return wtprep::run(m.prepared, std::move(args));
+  }
   return m.script.forward(std::move(args));
 }
 
@@ -506,6 +593,8 @@ nn_errno torch_init(const nn_backend_options *opts, char *msg, size_t msg_len) {
   return torch_guard(msg, msg_len, NN_RUNTIME_ERROR, "init", [&] {
     nn_backend_options o = opts ? *opts : nn_backend_options{0, 0};
     if (o.threads < 0) fail(NN_INVALID_ARGUMENT, "thread count must be >= 0");
+    if (o.optimize < NN_OPTIMIZE_NONE || o.optimize > NN_OPTIMIZE_AUTO)
+      fail(NN_INVALID_ARGUMENT, "unknown optimize mode " + std::to_string(o.optimize));
     Config &cfg = config();
     std::lock_guard<std::mutex> hold(cfg.lock);
     cfg.opts = o;
@@ -526,10 +615,11 @@ nn_errno torch_load_bytes(const uint8_t *bytes, size_t len, nn_target target, vo
     if (graph == nullptr) fail(NN_INVALID_ARGUMENT, "no graph out-pointer");
     if (bytes == nullptr || len == 0) fail(NN_INVALID_ARGUMENT, "model bytes are empty");
     check_target(target);
+    int mode = optimize_mode(current_options().optimize);
     ByteBuf buf(bytes, len);
     std::istream in(&buf);
     auto g = std::make_unique<Graph>();
-    g->model = load_stream(in);
+    g->model = load_stream(in, mode, bytes, len);
     *graph = g.release();
     return NN_SUCCESS;
   });
@@ -539,11 +629,22 @@ nn_errno torch_load_path(const char *path, nn_target target, void **graph, char 
   return torch_guard(msg, msg_len, NN_INVALID_ARGUMENT, "load", [&] {
     if (graph == nullptr || path == nullptr) fail(NN_INVALID_ARGUMENT, "no path or graph out-pointer");
     check_target(target);
+    int mode = optimize_mode(current_options().optimize);
     std::ifstream in(path, std::ios_base::binary);
     if (!in) fail(NN_NOT_FOUND, std::string("cannot open model file ") + path + ": " + std::strerror(errno));
     auto g = std::make_unique<Graph>();
     try {
-      g->model = load_stream(in);
+      if (mode == NN_OPTIMIZE_AUTO) {
+        /* The cache key hashes the file's bytes: read it whole once. */
+        std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (in.bad()) fail(NN_INVALID_ARGUMENT, std::string("cannot read model file ") + path);
+        const uint8_t *p = reinterpret_cast<const uint8_t *>(data.data());
+        ByteBuf buf(p, data.size());
+        std::istream mem(&buf);
+        g->model = load_stream(mem, mode, p, data.size());
+      } else {
+        g->model = load_stream(in, mode, nullptr, 0);
+      }
     } catch (const c10::Error &e) {
       fail(NN_INVALID_ARGUMENT, std::string(path) + ": " + useful_line(e.what_without_backtrace()));
     }
