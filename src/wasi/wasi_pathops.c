@@ -53,9 +53,15 @@ static wasi_errno host_err(void) { return wasi_errno_from_host(errno); }
 
 /* ---- path_open ---- */
 
+/* Host open flags for a request. O_DIRECTORY is always opened read-only:
+** write rights do not apply to a directory (path_open narrows them away),
+** and guests such as Zig's or AssemblyScript's std ask for every right when
+** they open one. Without O_DIRECTORY, write rights on a directory stay
+** EISDIR, as POSIX (and wasi-libc's open(O_RDWR)) expects. */
 static int host_open_flags(uint32_t oflags, uint64_t base, uint32_t fdflags) {
   bool rd = base & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
-  bool wr = base & (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE);
+  bool wr = !(oflags & WASI_OFLAG_DIRECTORY) &&
+            (base & (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE));
   int f = wr ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY;
   if (oflags & WASI_OFLAG_CREAT) f |= O_CREAT;
   if (oflags & WASI_OFLAG_DIRECTORY) f |= O_DIRECTORY;
@@ -71,10 +77,17 @@ static int host_open_flags(uint32_t oflags, uint64_t base, uint32_t fdflags) {
 
 /* Validates a path_open request against the directory descriptor: the
 ** new descriptor's rights must be a subset of the directory's inheriting
-** rights, and nothing that could write is opened below a read-only dir. */
+** rights, and nothing that could write is opened below a read-only dir.
+** A directory cannot be created, truncated or exclusively created by
+** path_open (EINVAL; Linux would make a regular file for CREAT|DIRECTORY
+** on older kernels). Bits above the 30 defined rights are dropped by the
+** caller: they name no capability, and toolchains pass "all ones". */
 static wasi_errno open_check(const wasi_fd *d, uint32_t oflags, uint64_t base, uint64_t inh,
                              uint32_t fdflags) {
   if ((oflags & ~WASI_OFLAGS_ALL) || (fdflags & ~WASI_FDFLAGS_ALL)) return WASI_EINVAL;
+  if ((oflags & WASI_OFLAG_DIRECTORY) &&
+      (oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_EXCL | WASI_OFLAG_TRUNC)))
+    return WASI_EINVAL;
   if ((base | inh) & ~d->inh) return WASI_ENOTCAPABLE;
   const uint64_t writes = WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE;
   if (d->read_only && ((base & writes) || (fdflags & WASI_FDFLAG_APPEND))) return WASI_EROFS;
@@ -85,7 +98,8 @@ WASI_FN(path_open) {
   wasi_ctx *c = CTX(call);
   uint32_t dirfd = host_arg_u32(slots, 0), lookup = host_arg_u32(slots, 1);
   uint32_t oflags = host_arg_u32(slots, 4) & 0xffff, fdflags = host_arg_u32(slots, 7) & 0xffff;
-  uint64_t base = host_arg_u64(slots, 5), inh = host_arg_u64(slots, 6);
+  uint64_t base = host_arg_u64(slots, 5) & WASI_RIGHTS_ALL;
+  uint64_t inh = host_arg_u64(slots, 6) & WASI_RIGHTS_ALL;
   uint32_t outp = host_arg_u32(slots, 8);
   uint64_t need = WASI_RIGHT_PATH_OPEN;
   if (oflags & WASI_OFLAG_CREAT) need |= WASI_RIGHT_PATH_CREATE_FILE;

@@ -14,7 +14,7 @@ fail() { echo "run_guest: $TEST ($RESOLVER): $*" >&2; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/wasi_guest.XXXXXX") || exit 1
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-mkdir -p "$T/box/rw" "$T/box/ro/sub" "$T/box/outside"
+mkdir -p "$T/box/rw" "$T/box/ro/sub" "$T/box/outside" "$T/box/other"
 printf hello > "$T/box/ro/data.txt"
 printf secret > "$T/box/outside/canary.txt"
 ln -s /etc "$T/box/rw/etc_link"
@@ -25,12 +25,19 @@ ln -s ../outside/canary.txt "$T/box/rw/canary_link"
 # targets and contents. box/ itself is included, so a name created next to
 # rw/ changes its mtime; the output log lives in log/, outside box/.
 snapshot() {
-  (cd "$T/box" && find . -path ./rw -prune -o -printf '%p %y %s %T@ %m %l\n' | sort
+  (cd "$T/box" && find . \( -path ./rw -o -path ./other \) -prune -o -printf '%p %y %s %T@ %m %l\n' | sort
    find "$T/box/outside" "$T/box/ro" -type f -exec md5sum {} + | sort)
 }
 BEFORE=$(snapshot)
 mkdir "$T/log"
 OUT="$T/log/out.txt"
+
+# For guests built on wasi_raw.h: exit 0 and "TEST: N checks, 0 failed".
+check_guest() {
+  rc=$?; cat "$OUT"
+  [ $rc -eq 0 ] || fail "exit status $rc"
+  grep -q "^$TEST: [0-9]* checks, 0 failed\$" "$OUT" || fail "unexpected output"
+}
 
 case $TEST in
 basic)
@@ -54,6 +61,14 @@ escape)
   rc=$?; cat "$OUT"
   [ $rc -eq 0 ] || fail "exit status $rc"
   grep -q '^escape: [0-9]* checks, 0 failed$' "$OUT" || fail "unexpected output" ;;
+conform_proc)
+  printf 'ping\n' | $RUNNER --env A=1 --env EMPTY= --env 'SP=x y' --dir "$T/box/rw:/sandbox" \
+    "$GUESTS/wasi_conform_proc.wasm" a 'b c' '' > "$OUT" 2>&1
+  check_guest ;;
+conform_fd|conform_path|hostile)
+  $RUNNER --dir "$T/box/rw:/sandbox" --dir "$T/box/ro:/ro:ro" --dir "$T/box/other:/other" \
+    "$GUESTS/wasi_$TEST.wasm" > "$OUT" 2>&1 < /dev/null
+  check_guest ;;
 *) fail "unknown test" ;;
 esac
 
