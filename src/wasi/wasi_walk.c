@@ -50,12 +50,32 @@ static wasi_errno splice_link(walk *w, const char *target, const char *rest) {
   return WASI_ESUCCESS;
 }
 
+/* Internal answer of try_symlink: `comp` stopped being a symlink between
+** the failed open and readlinkat (another process swapped it), so the
+** step is tried again instead of reporting a spurious ENOTDIR/ELOOP. */
+#define WALK_RETRY 0xffffu
+/* Retries of one step before the race is reported as the open's error. */
+#define WALK_MAX_RETRIES 16
+
+/* readlinkat said `comp` is no symlink although opening it failed with
+** `err` as if it were one. ELOOP from O_NOFOLLOW only ever means a
+** symlink; ENOTDIR also means "a file", so it counts as a change only when
+** `comp` is now a directory or (again) a symlink. */
+static bool changed(const walk *w, const char *comp, int err) {
+  if (errno != EINVAL) return false;
+  if (err == ELOOP) return true;
+  struct stat st;
+  return fstatat(cur(w), comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+         (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode));
+}
+
 /* When opening `comp` failed with `err`, is it a symlink? If so, expand it
-** in front of `rest` and return success; otherwise return `err`. */
+** in front of `rest` and return success; otherwise return `err`, or
+** WALK_RETRY when the entry is (now) something else than a symlink. */
 static wasi_errno try_symlink(walk *w, const char *comp, const char *rest, int err) {
   char target[PATH_MAX];
   ssize_t n = readlinkat(cur(w), comp, target, sizeof target - 1);
-  if (n < 0) return wasi_errno_from_host(err);
+  if (n < 0) return changed(w, comp, err) ? WALK_RETRY : wasi_errno_from_host(err);
   target[n] = 0;
   char *rest_copy = strdup(rest);
   if (!rest_copy) return WASI_ENOMEM;
@@ -72,10 +92,14 @@ static wasi_errno step_dir(walk *w, const char *comp) {
     close(w->stack[--w->depth]);
     return WASI_ESUCCESS;
   }
-  int fd = openat(cur(w), comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENOTDIR && errno != ELOOP) return wasi_errno_from_host(errno);
-    return try_symlink(w, comp, w->p, errno);
+  int fd;
+  for (int tries = 0; (fd = openat(cur(w), comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0;
+       tries++) {
+    int err = errno;
+    if (err != ENOTDIR && err != ELOOP) return wasi_errno_from_host(err);
+    wasi_errno e = try_symlink(w, comp, w->p, err);
+    if (e != WALK_RETRY) return e;
+    if (tries == WALK_MAX_RETRIES) return wasi_errno_from_host(err);
   }
   if (w->depth == WALK_MAX_DEPTH) { close(fd); return WASI_ENAMETOOLONG; }
   w->stack[w->depth++] = fd;
@@ -92,18 +116,24 @@ static wasi_errno step_last(walk *w, const char *comp, int oflags, mode_t mode,
     close(w->stack[--w->depth]);
     comp = ".";
   }
-  int fd = openat(cur(w), comp, oflags | O_NOFOLLOW, mode);
-  if (fd >= 0) {
-    struct stat st;
-    if (follow && (oflags & O_PATH) && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+  for (int tries = 0;; tries++) {
+    int fd = openat(cur(w), comp, oflags | O_NOFOLLOW, mode), err = errno;
+    wasi_errno e;
+    if (fd >= 0) {
+      struct stat st;
+      if (!follow || !(oflags & O_PATH) || fstat(fd, &st) != 0 || !S_ISLNK(st.st_mode)) {
+        *out = fd;
+        return WASI_ESUCCESS;
+      }
       close(fd);
-      return try_symlink(w, comp, "", ELOOP);
+      err = ELOOP;
+    } else if (!follow || (err != ELOOP && err != ENOTDIR)) {
+      return wasi_errno_from_host(err);
     }
-    *out = fd;
-    return WASI_ESUCCESS;
+    e = try_symlink(w, comp, "", err);
+    if (e != WALK_RETRY) return e;
+    if (tries == WALK_MAX_RETRIES) return wasi_errno_from_host(err);
   }
-  if (!follow || (errno != ELOOP && errno != ENOTDIR)) return wasi_errno_from_host(errno);
-  return try_symlink(w, comp, "", errno);
 }
 
 wasi_errno wasi_walk_open(int dirfd, const char *path, int oflags, mode_t mode,

@@ -1,14 +1,17 @@
 #!/bin/sh
-# run_guest.sh RUNNER GUEST_DIR TEST RESOLVER
+# run_guest.sh RUNNER GUEST_DIR TEST RESOLVER [SWAPPER]
 #   RUNNER    "wasitorch run" style command: the CLI binary followed by "run",
 #             or the wasi_embed harness (same options)
-#   TEST      basic | exit | files | escape
+#   TEST      basic | exit | files | escape | conform_proc | conform_fd |
+#             conform_path | hostile | race
 #   RESOLVER  openat2 | walk (WASITORCH_WASI_RESOLVE)
+#   SWAPPER   wasi_sandbox_test, whose --swap mode flips rw/swap between a
+#             directory and a symlink to ../outside during the race test
 # Builds a fresh tree, runs the guest with the grants the test expects,
-# checks its exit status and output, and for files/escape checks that
-# nothing outside the granted directory was created or changed.
+# checks its exit status and output, and checks that nothing outside the
+# granted directories (rw/, other/) was created or changed.
 set -u
-RUNNER=$1; GUESTS=$2; TEST=$3; RESOLVER=$4
+RUNNER=$1; GUESTS=$2; TEST=$3; RESOLVER=$4; SWAPPER=${5:-}
 [ "$RESOLVER" = walk ] && export WASITORCH_WASI_RESOLVE=walk || unset WASITORCH_WASI_RESOLVE
 fail() { echo "run_guest: $TEST ($RESOLVER): $*" >&2; exit 1; }
 
@@ -20,6 +23,13 @@ printf secret > "$T/box/outside/canary.txt"
 ln -s /etc "$T/box/rw/etc_link"
 ln -s ../outside "$T/box/rw/up"
 ln -s ../outside/canary.txt "$T/box/rw/canary_link"
+if [ "$TEST" = race ]; then
+  mkdir "$T/box/rw/swap"
+  printf inside > "$T/box/rw/swap/target.txt"
+  ln -s ../outside "$T/box/rw/swap_alt"
+  printf 'SECRET!!' > "$T/box/outside/target.txt"
+  printf v > "$T/box/outside/victim.txt"
+fi
 
 # Everything in box/ except rw/: names, types, sizes, times, modes, link
 # targets and contents. box/ itself is included, so a name created next to
@@ -69,6 +79,13 @@ conform_fd|conform_path|hostile)
   $RUNNER --dir "$T/box/rw:/sandbox" --dir "$T/box/ro:/ro:ro" --dir "$T/box/other:/other" \
     "$GUESTS/wasi_$TEST.wasm" > "$OUT" 2>&1 < /dev/null
   check_guest ;;
+race)
+  [ -n "$SWAPPER" ] || fail "no swapper given"
+  "$SWAPPER" --swap "$T/box/rw" 30000 & swap_pid=$!
+  $RUNNER --dir "$T/box/rw:/sandbox" "$GUESTS/wasi_race.wasm" 1000 > "$OUT" 2>&1 < /dev/null
+  rc=$?
+  kill "$swap_pid" 2>/dev/null; wait "$swap_pid" 2>/dev/null
+  (exit $rc); check_guest ;;
 *) fail "unknown test" ;;
 esac
 
