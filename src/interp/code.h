@@ -9,11 +9,22 @@
 **   +--------+--------+--------+--------+
 **
 ** Operands are frame slots: 64-bit cells addressed from the frame pointer
-** fp. Slots [0, nparams) are the parameters, [nparams, nlocals) the
-** declared locals, and [nlocals, frame_slots) the operand stack, where the
-** value at Wasm stack height h always lives in slot nlocals + h. Because
+** fp. Every value takes one slot, except a v128, which takes two
+** consecutive slots (low 8 bytes first, i.e. lanes in memory order; slot
+** s names the pair s, s+1). Scalar code is therefore laid out exactly as
+** before SIMD existed and runs the same handlers at the same speed.
+** Slots [0, nparams) are the parameters, [nparams, nlocals) the declared
+** locals (all three counts in slots, not values), and [nlocals,
+** frame_slots) the operand stack. The value at Wasm stack height h lives
+** in slot nlocals + off(h), where off(h) is the sum of the widths (1 or 2)
+** of the values below it; the validator guarantees that at a given
+** program point the types below h are fixed, so off(h) is too. Because
 ** every height has a fixed slot, `local.get` needs no copy: the translator
 ** lets later instructions read the local's slot directly (see translate.c).
+** Parameters, results and call arguments use the same packed layout, so
+** a callee's frame begins at its caller's first argument slot and results
+** come back in slots [0, nresults) packed the same way. Slot arrays given
+** to interp_invoke (wt_func_call, the start function) use it as well.
 **
 ** i32 values are kept zero-extended; floats as their bit patterns (no x87,
 ** NaN payloads survive); references as pointers (NULL = null).
@@ -41,6 +52,13 @@
 **   global_get dst g       global_set g src           ref_func dst f
 **   table_get dst t idx    table_set t idx val
 **   table_grow dst t init n    table_fill t i val n
+**   mov128 dst src         select128 dst a b cond     (v128 forms)
+**   global_get128 dst g    global_set128 g src
+** SIMD ops (IOP_<name> for each name of simd_opcodes.h) keep the generic
+** shape; their immediates are: memarg -> offset; memarg+lane -> offset
+** lane; lane -> lane; v128.const and shuffle -> 4 words (16 bytes, lane 0
+** first). E.g. v128_load8_lane dst addr vec offset lane, i8x16_shuffle
+** dst a b w0 w1 w2 w3. Their semantics are src/wasm/v128.h's wv_<name>.
 ** Fused ops (made by translate.c's peepholes):
 **   br_<cmp>_i32 a b rel   branch when the i32 comparison of a and b holds
 **   br_<cmp>_i32_imm a imm rel
@@ -50,6 +68,7 @@
 #define WT_INTERP_CODE_H
 
 #include "wasm/opcodes.h"
+#include "wasm/simd_opcodes.h"
 #include "wasm/runtime.h"
 
 /* Internal ops beyond the Wasm ones (same argument shape as the X-macros). */
@@ -59,7 +78,11 @@
   X(br_nz, 0, 0, 0)                                             \
   X(br_z, 0, 0, 0)                                              \
   X(tick, 0, 0, 0)                                              \
-  X(i64_add_imm, 0, 0, 0)
+  X(i64_add_imm, 0, 0, 0)                                       \
+  X(mov128, 0, 0, 0)                                            \
+  X(select128, 0, 0, 0)                                         \
+  X(global_get128, 0, 0, 0)                                     \
+  X(global_set128, 0, 0, 0)
 
 /* i32 binary ops that get an immediate form `i32_<op>_imm dst a imm`
 ** (for `i32.const k; i32.<op>`), and the comparisons among them, which
@@ -72,15 +95,18 @@
   X(add) X(sub) X(mul) X(and) X(or) X(xor) X(shl) X(shr_s) X(shr_u) INTERP_I32_CMPS(X)
 
 #define IOP_ENUM(name, a, b, c) IOP_##name,
+#define IOP_ENUM_SIMD(name, a, b, c, d) IOP_##name,
 #define IOP_ENUM_IMM(n) IOP_i32_##n##_imm,
 #define IOP_ENUM_BR(n) IOP_br_##n##_i32,
 #define IOP_ENUM_BRI(n) IOP_br_##n##_i32_imm,
 typedef enum interp_op {
   WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM)
+  WASM_OPCODES_SIMD(IOP_ENUM_SIMD)
   INTERP_I32_IMM_OPS(IOP_ENUM_IMM) INTERP_I32_CMPS(IOP_ENUM_BR) INTERP_I32_CMPS(IOP_ENUM_BRI)
   IOP_COUNT
 } interp_op;
 #undef IOP_ENUM
+#undef IOP_ENUM_SIMD
 #undef IOP_ENUM_IMM
 #undef IOP_ENUM_BR
 #undef IOP_ENUM_BRI
@@ -89,8 +115,8 @@ typedef enum interp_op {
 typedef struct interp_code {
   uint32_t *code;        /* ncode words */
   uint32_t ncode;
-  uint32_t nparams, nresults;
-  uint32_t nlocals;      /* params included */
+  uint32_t nparams, nresults; /* in slots (a v128 counts 2) */
+  uint32_t nlocals;      /* slots of params and declared locals */
   uint32_t frame_slots;  /* nlocals + the deepest operand stack */
   uint32_t func_index;   /* in the module's function index space */
   const char *debug_name;

@@ -22,6 +22,7 @@
 
 #include "interp/code.h"
 #include "interp/numeric.h"
+#include "wasm/v128.h"
 
 #if !defined(INTERP_USE_SWITCH) && defined(__GNUC__)
 #define INTERP_COMPUTED_GOTO 1
@@ -257,14 +258,17 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
 wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #if INTERP_COMPUTED_GOTO
 #define LABEL(name, a, b, c) &&L_##name,
+#define LABEL_SIMD(name, a, b, c, d) &&L_##name,
 #define LABEL_IMM(n) &&L_i32_##n##_imm,
 #define LABEL_BR(n) &&L_br_##n##_i32,
 #define LABEL_BRI(n) &&L_br_##n##_i32_imm,
   /* In the order of enum interp_op (code.h). */
   static const void *const labels[IOP_COUNT] = {
       WASM_OPCODES(LABEL) WASM_OPCODES_FC(LABEL) INTERP_EXTRA_OPS(LABEL)
+      WASM_OPCODES_SIMD(LABEL_SIMD)
       INTERP_I32_IMM_OPS(LABEL_IMM) INTERP_I32_CMPS(LABEL_BR) INTERP_I32_CMPS(LABEL_BRI)};
 #undef LABEL
+#undef LABEL_SIMD
 #undef LABEL_IMM
 #undef LABEL_BR
 #undef LABEL_BRI
@@ -682,6 +686,9 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   OP_FUN(i64_trunc_sat_f32_u, float, RF32, , sat_i64_u(a))
   OP_FUN(i64_trunc_sat_f64_s, double, RF64, , sat_i64_s(a))
   OP_FUN(i64_trunc_sat_f64_u, double, RF64, , sat_i64_u(a))
+
+  /* ---- SIMD ---- */
+#include "interp/exec_simd.inc"
 
   /* Wasm opcodes the translator never emits. */
   CASE(nop) CASE(block) CASE(loop) CASE(if) CASE(else) CASE(end) CASE(br) CASE(br_if)

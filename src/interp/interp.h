@@ -19,7 +19,9 @@ struct interp_exec;
 
 /* Runs `fn` (a Wasm or host function of `store`) with its arguments in
 ** slots[0..nparams) and leaves the results in slots[0..nresults); `slots`
-** holds at least max(nparams, nresults) entries. Traps come back as
+** holds at least max(nparams, nresults) entries, where a v128 counts
+** twice: it takes two consecutive slots, low 8 bytes (lanes in memory
+** order) first. Traps come back as
 ** WT_ERR_TRAP / WT_ERR_EXIT with err filled in. Reentrant: a host function
 ** may call back into the store. */
 wt_status interp_invoke(wt_store *store, wt_func *fn, uint64_t *slots, wt_error *err);

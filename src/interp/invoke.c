@@ -105,12 +105,14 @@ wt_status interp_invoke(wt_store *store, wt_func *fn, uint64_t *slots, wt_error 
   }
   ex->deadline_ns = cfg->timeout_ms ? deadline_after(cfg->timeout_ms) : 0;
   ex->ticks = 1; /* check the clock at the first tick */
-  const rt_functype *t = fn->type;
-  memcpy(ex->stack, slots, (size_t)t->nparams * sizeof *slots);
+  /* Counts in slots (a v128 takes two); a frame too big for the stack
+  ** is left for interp_run to report as exhaustion. */
+  const interp_code *c = fn->code;
+  if (c->frame_slots <= ex->nslots) memcpy(ex->stack, slots, (size_t)c->nparams * sizeof *slots);
   interp_site site = {NULL, NULL};
   wt_trap_kind k = interp_run(ex, fn, &site);
   wt_status st = WT_OK;
-  if (k == WT_TRAP_NONE) memcpy(slots, ex->stack, (size_t)t->nresults * sizeof *slots);
+  if (k == WT_TRAP_NONE) memcpy(slots, ex->stack, (size_t)c->nresults * sizeof *slots);
   else st = trap_error(err, k, &site, &ex->host_err);
   if (!store->spare) store->spare = ex;
   else interp_exec_free(ex);

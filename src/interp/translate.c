@@ -17,6 +17,11 @@
 **
 ** Dead code after br/br_table/return/unreachable is skipped up to the end
 ** of its block, so the polymorphic stack never needs modelling.
+**
+** Each stack entry records its width in slots (2 for v128, else 1) and
+** its slot offset above the locals, so heights map to the packed slot
+** layout of code.h; block and function types give the widths of values a
+** label receives.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -30,21 +35,34 @@ enum { CT_BLOCK, CT_LOOP, CT_IF, CT_ELSE, CT_FUNC };
 
 typedef struct tr_ctrl {
   uint8_t kind;
+  uint8_t vt;         /* single result type (ti == NONE), 0 for none */
+  uint32_t ti;        /* block type index, or NONE */
   uint32_t height;    /* stack height below the block's parameters */
+  uint32_t base_off;  /* slot offset of that height */
   uint32_t nparams, nresults;
   uint32_t start;     /* loop: code index of the header */
   uint32_t patches;   /* chain of unresolved forward rel words */
   uint32_t else_site; /* if: rel word of the br_z to the else arm */
 } tr_ctrl;
 
+/* One simulated stack entry. */
+typedef struct tr_ent {
+  uint32_t src;  /* slot of the local it lazily refers to, or NONE = home */
+  uint32_t off;  /* home slot minus the locals' slot count */
+  uint32_t w;    /* width in slots */
+} tr_ent;
+
 typedef struct tr {
   const wt_module *mod;
   wt_engine *eng;
   const uint8_t *p, *start, *end;
   uint32_t base;             /* module offset of `start` */
-  uint32_t nlocals;
+  uint32_t nvals;            /* locals (params included), in values */
+  uint32_t nlocals;          /* the same in slots */
+  uint32_t *lslot;           /* per local: its slot */
+  uint8_t *lwidth;           /* per local: its width */
   uint32_t *code;            uint32_t ncode, capcode;
-  uint32_t *stack;           uint32_t height, capstack, maxh; /* NONE = home */
+  tr_ent *stack;             uint32_t height, capstack, maxtop; /* maxtop: slots */
   tr_ctrl *ctrl;             uint32_t nctrl, capctrl;
   uint32_t *pcmap;           uint32_t npc, cappc; /* pairs */
   uint32_t last_pos;         /* start of the single producer just emitted */
@@ -52,8 +70,9 @@ typedef struct tr {
   bool dead;
   uint32_t dead_depth;
   bool oom, bad, ticks;
-  bool simd; /* met a SIMD instruction (not supported yet) */
 } tr;
+
+static uint32_t width_of(uint8_t valtype) { return valtype == WT_V128 ? 2 : 1; }
 
 /* Grows *arr to hold at least `need` elements of `size` bytes. */
 static bool grow(void *arrp, uint32_t *cap, uint64_t need, size_t size) {
@@ -120,25 +139,41 @@ static void put(tr *t, uint32_t pos, uint32_t w) {
   if (pos < t->ncode) t->code[pos] = w;
 }
 
-static uint32_t home(const tr *t, uint32_t h) { return t->nlocals + h; }
+static uint32_t home(const tr *t, uint32_t h) { return t->nlocals + t->stack[h].off; }
 
-static uint32_t slot_at(const tr *t, uint32_t h) {
-  return t->stack[h] == NONE ? home(t, h) : t->stack[h];
+/* Slot offset of height h (h may be the next free height). */
+static uint32_t off_at(const tr *t, uint32_t h) {
+  if (h < t->height) return t->stack[h].off;
+  if (t->height == 0) return 0;
+  const tr_ent *e = &t->stack[t->height - 1];
+  return e->off + e->w;
 }
 
-static void push_entry(tr *t, uint32_t v) {
+static uint32_t slot_at(const tr *t, uint32_t h) {
+  return t->stack[h].src == NONE ? home(t, h) : t->stack[h].src;
+}
+
+static void push_entry(tr *t, uint32_t v, uint32_t w) {
   if (!grow(&t->stack, &t->capstack, (uint64_t)t->height + 1, sizeof *t->stack)) {
     t->oom = true;
     return;
   }
-  t->stack[t->height++] = v;
-  if (t->height > t->maxh) t->maxh = t->height;
+  uint32_t off = off_at(t, t->height);
+  t->stack[t->height++] = (tr_ent){v, off, w};
+  if (off + w > t->maxtop) t->maxtop = off + w;
 }
 
 /* Pushes a value produced into its home slot; returns that slot. */
-static uint32_t push_home(tr *t) {
-  push_entry(t, NONE);
+static uint32_t push_home(tr *t, uint32_t w) {
+  push_entry(t, NONE, w);
   return home(t, t->height - 1);
+}
+
+/* Emits a copy of a value of width w. */
+static void emit_mov(tr *t, uint32_t dst, uint32_t src, uint32_t w) {
+  emit(t, w == 2 ? IOP_mov128 : IOP_mov);
+  emit(t, dst);
+  emit(t, src);
 }
 
 static uint32_t pop_slot(tr *t) {
@@ -153,23 +188,20 @@ static uint32_t pop_slot(tr *t) {
 /* Copies lazy entries at heights [from, height) to their home slots. */
 static void mat_range(tr *t, uint32_t from) {
   for (uint32_t h = from; h < t->height; h++) {
-    if (t->stack[h] == NONE) continue;
-    emit(t, IOP_mov);
-    emit(t, home(t, h));
-    emit(t, t->stack[h]);
-    t->stack[h] = NONE;
+    if (t->stack[h].src == NONE) continue;
+    emit_mov(t, home(t, h), t->stack[h].src, t->stack[h].w);
+    t->stack[h].src = NONE;
   }
 }
 
-/* Materializes every lazy reference to local x; true if any was. */
+/* Materializes every lazy reference to the local in slot x; true if any
+** was. */
 static bool mat_local(tr *t, uint32_t x) {
   bool any = false;
   for (uint32_t h = 0; h < t->height; h++) {
-    if (t->stack[h] != x) continue;
-    emit(t, IOP_mov);
-    emit(t, home(t, h));
-    emit(t, x);
-    t->stack[h] = NONE;
+    if (t->stack[h].src != x) continue;
+    emit_mov(t, home(t, h), x, t->stack[h].w);
+    t->stack[h].src = NONE;
     any = true;
   }
   return any;
@@ -195,6 +227,18 @@ static uint32_t label_arity(const tr_ctrl *c) {
   return c->kind == CT_LOOP ? c->nparams : c->nresults;
 }
 
+/* Type of a block's parameter i (or result i). */
+static uint8_t ctrl_type(const tr *t, const tr_ctrl *c, bool result, uint32_t i) {
+  if (c->ti == NONE) return c->vt;
+  const mod_functype *ft = &t->mod->types[c->ti];
+  return result ? mod_result(ft, i) : mod_param(ft, i);
+}
+
+/* Width of the i-th value a branch to label c carries. */
+static uint32_t label_width(const tr *t, const tr_ctrl *c, uint32_t i) {
+  return width_of(ctrl_type(t, c, c->kind != CT_LOOP, i));
+}
+
 /* Writes at `pos` the relative target of a branch to label `c`. Forward
 ** targets join the label's patch chain (the word holds the next link). */
 static void set_rel(tr *t, tr_ctrl *c, uint32_t pos) {
@@ -214,52 +258,55 @@ static void resolve_chain(tr *t, uint32_t chain, uint32_t target) {
   }
 }
 
-/* True when the top n values are not already in the label's slots. */
-static bool needs_moves(const tr *t, uint32_t dst_h, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++)
-    if (slot_at(t, t->height - n + i) != home(t, dst_h + i)) return true;
+/* True when the top values are not already in label c's slots. */
+static bool needs_moves(const tr *t, const tr_ctrl *c) {
+  uint32_t n = label_arity(c), dst = t->nlocals + c->base_off;
+  for (uint32_t i = 0; i < n; i++) {
+    if (slot_at(t, t->height - n + i) != dst) return true;
+    dst += label_width(t, c, i);
+  }
   return false;
 }
 
-/* Copies the top n values to the slots of heights dst_h.. without
-** changing the simulated stack (the code may run on one path only).
-** Ascending order is safe: a home source never lies below its target,
-** and lazy sources are locals, below every home slot. */
-static void emit_moves(tr *t, uint32_t dst_h, uint32_t n) {
+/* Copies the top values to label c's slots without changing the
+** simulated stack (the code may run on one path only). Ascending order is
+** safe: a home source never lies below its target (the values below are
+** the same, and the label's slots start at its base), a v128 move reads
+** both halves before writing, and lazy sources are locals, below every
+** home slot. */
+static void emit_moves(tr *t, const tr_ctrl *c) {
+  uint32_t n = label_arity(c), dst = t->nlocals + c->base_off;
   for (uint32_t i = 0; i < n; i++) {
-    uint32_t src = slot_at(t, t->height - n + i), dst = home(t, dst_h + i);
-    if (src == dst) continue;
-    emit(t, IOP_mov);
-    emit(t, dst);
-    emit(t, src);
+    uint32_t src = slot_at(t, t->height - n + i), w = label_width(t, c, i);
+    if (src != dst) emit_mov(t, dst, src, w);
+    dst += w;
   }
 }
 
-/* Moves the results to slots 0..n and returns; leaves the stack as is. */
+/* Moves the results to the packed slots from 0 and returns; leaves the
+** stack as is. */
 static void emit_return(tr *t) {
   uint32_t n = t->ctrl[0].nresults;
+  if (n > t->height) {
+    t->bad = true;
+    return;
+  }
   if (n == 1) {
+    const tr_ent *e = &t->stack[t->height - 1];
     uint32_t src = slot_at(t, t->height - 1);
-    if (src != 0) {
-      emit(t, IOP_mov);
-      emit(t, 0);
-      emit(t, src);
-    }
+    if (src != 0) emit_mov(t, 0, src, e->w);
   } else if (n > 1) {
     /* Lazy sources first go home, so no target local is read after
     ** being overwritten. */
     for (uint32_t h = t->height - n; h < t->height; h++) {
-      if (t->stack[h] == NONE) continue;
-      emit(t, IOP_mov);
-      emit(t, home(t, h));
-      emit(t, t->stack[h]);
+      if (t->stack[h].src == NONE) continue;
+      emit_mov(t, home(t, h), t->stack[h].src, t->stack[h].w);
     }
-    for (uint32_t i = 0; i < n; i++) {
-      uint32_t src = home(t, t->height - n + i);
-      if (src == i) continue;
-      emit(t, IOP_mov);
-      emit(t, i);
-      emit(t, src);
+    uint32_t dst = 0;
+    for (uint32_t h = t->height - n; h < t->height; h++) {
+      uint32_t src = home(t, h);
+      if (src != dst) emit_mov(t, dst, src, t->stack[h].w);
+      dst += t->stack[h].w;
     }
   }
   emit(t, IOP_return);
@@ -271,7 +318,7 @@ static void emit_branch(tr *t, tr_ctrl *c) {
     emit_return(t);
     return;
   }
-  emit_moves(t, c->height, label_arity(c));
+  emit_moves(t, c);
   emit(t, IOP_jmp);
   set_rel(t, c, emit(t, 0));
 }
@@ -358,13 +405,17 @@ static bool is_valtype(uint8_t b) {
          b == WT_FUNCREF || b == WT_EXTERNREF;
 }
 
-static void block_type(tr *t, uint32_t *np, uint32_t *nr) {
-  *np = *nr = 0;
+/* Reads a block type into c's nparams/nresults/vt/ti. */
+static void block_type(tr *t, tr_ctrl *c) {
+  c->nparams = c->nresults = 0;
+  c->vt = 0;
+  c->ti = NONE;
   if (t->p >= t->end) return;
   uint8_t b = *t->p;
   if (b == 0x40 || is_valtype(b)) {
     t->p++;
-    *nr = b != 0x40;
+    c->nresults = b != 0x40;
+    c->vt = b != 0x40 ? b : 0;
     return;
   }
   int64_t idx = rd_sleb(t);
@@ -372,8 +423,9 @@ static void block_type(tr *t, uint32_t *np, uint32_t *nr) {
     t->bad = true;
     return;
   }
-  *np = t->mod->types[idx].nparams;
-  *nr = t->mod->types[idx].nresults;
+  c->ti = (uint32_t)idx;
+  c->nparams = t->mod->types[idx].nparams;
+  c->nresults = t->mod->types[idx].nresults;
 }
 
 static void push_ctrl(tr *t, tr_ctrl c) {
@@ -385,26 +437,30 @@ static void push_ctrl(tr *t, tr_ctrl c) {
 }
 
 static void op_block(tr *t, uint8_t kind) {
-  uint32_t np, nr;
-  block_type(t, &np, &nr);
-  tr_ctrl c = {kind, 0, np, nr, 0, NONE, NONE};
+  tr_ctrl c = {kind, 0, NONE, 0, 0, 0, 0, 0, NONE, NONE};
+  block_type(t, &c);
   if (kind == CT_IF) {
     uint32_t cond = pop_slot(t);
     c.else_site = emit_cond_branch(t, cond, true, 0);
   } else {
     mat_range(t, 0);
   }
-  c.height = t->height >= np ? t->height - np : 0;
+  c.height = t->height >= c.nparams ? t->height - c.nparams : 0;
+  c.base_off = off_at(t, c.height);
   c.start = t->ncode;
   if (kind == CT_LOOP && t->ticks) emit(t, IOP_tick);
   push_ctrl(t, c);
 }
 
-/* Resets the simulated stack to `h` home entries. */
-static void reset_stack(tr *t, uint32_t h) {
-  while (t->height > h) t->height--;
-  while (t->height < h) push_entry(t, NONE);
-  for (uint32_t i = 0; i < h; i++) t->stack[i] = NONE;
+/* Resets the simulated stack to c's base plus its parameters (or
+** results), all home. Entries below the base are unchanged since the
+** block began (and home: blocks start by materializing). */
+static void reset_stack(tr *t, const tr_ctrl *c, bool results) {
+  if (t->height > c->height) t->height = c->height;
+  uint32_t n = results ? c->nresults : c->nparams;
+  while (t->height < c->height) push_entry(t, NONE, 1); /* only after t->bad */
+  for (uint32_t i = 0; i < n; i++) push_entry(t, NONE, width_of(ctrl_type(t, c, results, i)));
+  for (uint32_t i = 0; i < t->height; i++) t->stack[i].src = NONE;
 }
 
 static void op_else(tr *t) {
@@ -417,7 +473,7 @@ static void op_else(tr *t) {
   if (c->else_site != NONE) put(t, c->else_site, t->ncode - c->else_site);
   c->else_site = NONE;
   c->kind = CT_ELSE;
-  reset_stack(t, c->height + c->nparams);
+  reset_stack(t, c, false);
   t->dead = false;
 }
 
@@ -432,7 +488,7 @@ static bool op_end(tr *t) {
   if (!t->dead) mat_range(t, c->height);
   if (c->else_site != NONE) put(t, c->else_site, t->ncode - c->else_site);
   resolve_chain(t, c->patches, t->ncode);
-  reset_stack(t, c->height + c->nresults);
+  reset_stack(t, c, true);
   t->nctrl--;
   t->dead = false;
   return false;
@@ -441,7 +497,7 @@ static bool op_end(tr *t) {
 static void op_br_if(tr *t, uint32_t depth) {
   uint32_t cond = pop_slot(t);
   tr_ctrl *c = label(t, depth);
-  if (c->kind != CT_FUNC && !needs_moves(t, c->height, label_arity(c))) {
+  if (c->kind != CT_FUNC && !needs_moves(t, c)) {
     set_rel(t, c, emit_cond_branch(t, cond, false, NONE));
     return;
   }
@@ -464,13 +520,13 @@ static void op_br_table(tr *t) {
   for (uint64_t i = 0; i <= n; i++) {
     tr_ctrl *c = label(t, rd_u32(t));
     uint32_t pos = emit(t, 0);
-    if (c->kind != CT_FUNC && !needs_moves(t, c->height, label_arity(c))) set_rel(t, c, pos);
+    if (c->kind != CT_FUNC && !needs_moves(t, c)) set_rel(t, c, pos);
     if (t->oom || t->bad) return;
   }
   t->p = labels;
   for (uint64_t i = 0; i <= n; i++) {
     tr_ctrl *c = label(t, rd_u32(t));
-    if (c->kind != CT_FUNC && !needs_moves(t, c->height, label_arity(c))) continue;
+    if (c->kind != CT_FUNC && !needs_moves(t, c)) continue;
     uint32_t pos = first + (uint32_t)i;
     put(t, pos, t->ncode - pos);
     emit_branch(t, c);
@@ -490,7 +546,7 @@ static void emit_call(tr *t, const mod_functype *ft, uint32_t op, uint32_t imm1,
     return;
   }
   mat_range(t, t->height - ft->nparams);
-  uint32_t argslot = home(t, t->height - ft->nparams);
+  uint32_t argslot = t->nlocals + off_at(t, t->height - ft->nparams);
   emit(t, op);
   emit(t, imm1);
   if (indirect) {
@@ -499,7 +555,7 @@ static void emit_call(tr *t, const mod_functype *ft, uint32_t op, uint32_t imm1,
   }
   emit(t, argslot);
   t->height -= ft->nparams;
-  for (uint32_t i = 0; i < ft->nresults; i++) push_home(t);
+  for (uint32_t i = 0; i < ft->nresults; i++) push_home(t, width_of(mod_result(ft, i)));
 }
 
 static void op_call(tr *t) {
@@ -524,12 +580,12 @@ static void op_call_indirect(tr *t) {
 
 /* ---- locals ------------------------------------------------------------------- */
 
-static void op_local_set(tr *t, uint32_t x, bool tee) {
-  if (t->height == 0 || x >= t->nlocals) {
+static void op_local_set(tr *t, uint32_t index, bool tee) {
+  if (t->height == 0 || index >= t->nvals) {
     t->bad = true;
     return;
   }
-  uint32_t top = t->stack[t->height - 1];
+  uint32_t x = t->lslot[index], top = t->stack[t->height - 1].src;
   if (top == x) { /* x = x */
     if (!tee) t->height--;
     return;
@@ -540,11 +596,9 @@ static void op_local_set(tr *t, uint32_t x, bool tee) {
       t->code[pos + 1] == src) {
     t->code[pos + 1] = x; /* the producer writes the local directly */
   } else {
-    emit(t, IOP_mov);
-    emit(t, x);
-    emit(t, src);
+    emit_mov(t, x, src, t->lwidth[index]);
   }
-  if (tee) t->stack[t->height - 1] = x;
+  if (tee) t->stack[t->height - 1].src = x;
   else t->height--;
 }
 
@@ -560,7 +614,10 @@ typedef struct tr_opinfo {
 #define TR_INFO(name, byte, imm, sig) [byte] = {sig, IOP_##name, imm, 1},
 static const tr_opinfo OPS[256] = {WASM_OPCODES(TR_INFO)};
 static const tr_opinfo OPS_FC[WASM_OPFC_COUNT] = {WASM_OPCODES_FC(TR_INFO)};
+#define TR_INFO_SIMD(name, sub, imm, sig, lg) [sub] = {sig, IOP_##name, imm, 1},
+static const tr_opinfo OPS_SIMD[WASM_OPSIMD_LIMIT] = {WASM_OPCODES_SIMD(TR_INFO_SIMD)};
 #undef TR_INFO
+#undef TR_INFO_SIMD
 
 /* Decodes and emits the immediates of a generic instruction. */
 static void emit_imms(tr *t, uint8_t imm) {
@@ -592,6 +649,16 @@ static void emit_imms(tr *t, uint8_t imm) {
     emit(t, rd_u32(t));
     emit(t, rd_u32(t));
     break;
+  case IMM_MEMARG_LANE:
+    rd_u32(t);
+    emit(t, rd_u32(t));
+    emit(t, (uint32_t)rd_bytes(t, 1));
+    break;
+  case IMM_LANE: emit(t, (uint32_t)rd_bytes(t, 1)); break;
+  case IMM_V128:
+  case IMM_SHUFFLE:
+    for (int i = 0; i < 4; i++) emit(t, (uint32_t)rd_bytes(t, 4));
+    break;
   default: break;
   }
 }
@@ -608,13 +675,13 @@ static bool fold_const(tr *t, uint32_t op) {
   uint32_t cop = op == IOP_i64_add ? IOP_i64_const : IOP_i32_const;
   uint32_t len = op == IOP_i64_add ? 4 : 3;
   if (pos == NONE || pos + len != t->ncode || t->code[pos] != cop || t->height < 2 ||
-      t->stack[t->height - 1] != NONE || t->code[pos + 1] != home(t, t->height - 1))
+      t->stack[t->height - 1].src != NONE || t->code[pos + 1] != home(t, t->height - 1))
     return false;
   uint32_t lo = t->code[pos + 2], hi = len == 4 ? t->code[pos + 3] : 0;
   t->ncode = pos;
   t->height--;
   uint32_t a = pop_slot(t);
-  uint32_t dst = push_home(t);
+  uint32_t dst = push_home(t, 1);
   t->last_pos = emit(t, to);
   emit(t, dst);
   emit(t, a);
@@ -638,20 +705,21 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   for (uint32_t i = np; i-- > 0;) args[i] = pop_slot(t);
   uint32_t pos = emit(t, iop);
   if (nr) {
-    emit(t, push_home(t));
+    emit(t, push_home(t, colon[1] == 'V' ? 2 : 1));
     t->last_pos = pos;
   }
   for (uint32_t i = 0; i < np; i++) emit(t, args[i]);
   emit_imms(t, info->imm);
 }
 
-/* Emits op with `nargs` popped operands and an optional result slot. */
-static void emit_popped(tr *t, uint32_t op, uint32_t nargs, bool result, uint32_t imm) {
+/* Emits op with `nargs` popped operands and a result of width `result`
+** slots (0: none). */
+static void emit_popped(tr *t, uint32_t op, uint32_t nargs, uint32_t result, uint32_t imm) {
   uint32_t args[3] = {0, 0, 0};
   for (uint32_t i = nargs; i-- > 0;) args[i] = pop_slot(t);
   uint32_t pos = emit(t, op);
   if (result) {
-    emit(t, push_home(t));
+    emit(t, push_home(t, result));
     t->last_pos = pos;
   }
   if (imm != NONE) emit(t, imm);
@@ -659,6 +727,23 @@ static void emit_popped(tr *t, uint32_t op, uint32_t nargs, bool result, uint32_
 }
 
 /* Instructions whose typing is special (NULL signature), except control. */
+/* Width of the value at depth d below the top (0 = top); 1 if absent. */
+static uint32_t top_width(const tr *t, uint32_t d) {
+  return t->height > d ? t->stack[t->height - 1 - d].w : 1;
+}
+
+/* global.get/set pick the v128 form by the global's type. */
+static void op_global(tr *t, bool set) {
+  uint32_t g = rd_u32(t);
+  if (g >= t->mod->nglobals_total) {
+    t->bad = true;
+    return;
+  }
+  bool wide = t->mod->global_types[g].type == WT_V128;
+  if (set) emit_popped(t, wide ? IOP_global_set128 : IOP_global_set, 1, 0, g);
+  else emit_popped(t, wide ? IOP_global_get128 : IOP_global_get, 0, wide ? 2 : 1, g);
+}
+
 static void op_special(tr *t, uint8_t op) {
   switch (op) {
   case WASM_OP_drop: pop_slot(t); break;
@@ -666,26 +751,30 @@ static void op_special(tr *t, uint8_t op) {
     uint32_t n = rd_u32(t);
     t->p += n;
   } /* fallthrough */
-  case WASM_OP_select: emit_popped(t, IOP_select, 3, true, NONE); break;
+  case WASM_OP_select: {
+    uint32_t w = top_width(t, 1);
+    emit_popped(t, w == 2 ? IOP_select128 : IOP_select, 3, w, NONE);
+    break;
+  }
   case WASM_OP_local_get: {
     uint32_t x = rd_u32(t);
-    if (x >= t->nlocals) t->bad = true;
-    else push_entry(t, x);
+    if (x >= t->nvals) t->bad = true;
+    else push_entry(t, t->lslot[x], t->lwidth[x]);
     break;
   }
   case WASM_OP_local_set: op_local_set(t, rd_u32(t), false); break;
   case WASM_OP_local_tee: op_local_set(t, rd_u32(t), true); break;
-  case WASM_OP_global_get: emit_popped(t, IOP_global_get, 0, true, rd_u32(t)); break;
-  case WASM_OP_global_set: emit_popped(t, IOP_global_set, 1, false, rd_u32(t)); break;
-  case WASM_OP_table_get: emit_popped(t, IOP_table_get, 1, true, rd_u32(t)); break;
-  case WASM_OP_table_set: emit_popped(t, IOP_table_set, 2, false, rd_u32(t)); break;
+  case WASM_OP_global_get: op_global(t, false); break;
+  case WASM_OP_global_set: op_global(t, true); break;
+  case WASM_OP_table_get: emit_popped(t, IOP_table_get, 1, 1, rd_u32(t)); break;
+  case WASM_OP_table_set: emit_popped(t, IOP_table_set, 2, 0, rd_u32(t)); break;
   case WASM_OP_ref_null:
     t->p++;
-    emit_popped(t, IOP_i64_const, 0, true, 0);
+    emit_popped(t, IOP_i64_const, 0, 1, 0);
     emit(t, 0);
     break;
-  case WASM_OP_ref_is_null: emit_popped(t, IOP_i64_eqz, 1, true, NONE); break;
-  case WASM_OP_ref_func: emit_popped(t, IOP_ref_func, 0, true, rd_u32(t)); break;
+  case WASM_OP_ref_is_null: emit_popped(t, IOP_i64_eqz, 1, 1, NONE); break;
+  case WASM_OP_ref_func: emit_popped(t, IOP_ref_func, 0, 1, rd_u32(t)); break;
   case WASM_OP_call: op_call(t); break;
   case WASM_OP_call_indirect: op_call_indirect(t); break;
   default: t->bad = true; break;
@@ -703,8 +792,18 @@ static void op_fc(tr *t) {
     return;
   }
   uint32_t table = rd_u32(t);
-  if (sub == WASM_OPFC_table_grow) emit_popped(t, IOP_table_grow, 2, true, table);
-  else emit_popped(t, IOP_table_fill, 3, false, table); /* table_fill */
+  if (sub == WASM_OPFC_table_grow) emit_popped(t, IOP_table_grow, 2, 1, table);
+  else emit_popped(t, IOP_table_fill, 3, 0, table); /* table_fill */
+}
+
+/* A 0xFD instruction: every one has a signature and the generic shape. */
+static void op_simd(tr *t) {
+  uint32_t sub = rd_u32(t);
+  if (sub >= WASM_OPSIMD_LIMIT || !OPS_SIMD[sub].valid) {
+    t->bad = true;
+    return;
+  }
+  op_generic(t, &OPS_SIMD[sub]);
 }
 
 /* Skips one instruction of dead code, tracking nested blocks. Returns
@@ -714,8 +813,8 @@ static bool skip_dead(tr *t, uint8_t op) {
   case WASM_OP_block:
   case WASM_OP_loop:
   case WASM_OP_if: {
-    uint32_t np, nr;
-    block_type(t, &np, &nr);
+    tr_ctrl c;
+    block_type(t, &c);
     t->dead_depth++;
     return false;
   }
@@ -735,6 +834,11 @@ static bool skip_dead(tr *t, uint8_t op) {
   case WASM_PREFIX_FC: {
     uint32_t sub = rd_u32(t);
     if (sub < WASM_OPFC_COUNT) emit_imms(t, OPS_FC[sub].imm);
+    return false;
+  }
+  case WASM_PREFIX_SIMD: {
+    uint32_t sub = rd_u32(t);
+    if (sub < WASM_OPSIMD_LIMIT) emit_imms(t, OPS_SIMD[sub].imm);
     return false;
   }
   default: break;
@@ -771,7 +875,7 @@ static bool step(tr *t) {
   case WASM_OP_br_table: op_br_table(t); break;
   case WASM_OP_return: emit_return(t); t->dead = true; break;
   case WASM_PREFIX_FC: op_fc(t); break;
-  case WASM_PREFIX_SIMD: t->simd = t->bad = true; break;
+  case WASM_PREFIX_SIMD: op_simd(t); break;
   default:
     if (!OPS[op].valid) t->bad = true;
     else if (OPS[op].sig) op_generic(t, &OPS[op]);
@@ -788,6 +892,32 @@ static void tr_free(tr *t) {
   free(t->stack);
   free(t->ctrl);
   free(t->pcmap);
+  free(t->lslot);
+  free(t->lwidth);
+}
+
+/* Slots taken by n values of the given types. */
+static uint32_t slots_of(const uint8_t *types, uint32_t n) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < n; i++) k += width_of(types[i]);
+  return k;
+}
+
+/* Assigns each parameter and declared local its packed slot. */
+static bool layout_locals(tr *t, const mod_functype *ft, const mod_func *f) {
+  t->nvals = ft->nparams + f->nlocals;
+  t->lslot = malloc(((size_t)t->nvals + 1) * sizeof *t->lslot);
+  t->lwidth = malloc((size_t)t->nvals + 1);
+  if (!t->lslot || !t->lwidth) return false;
+  uint32_t slot = 0;
+  for (uint32_t i = 0; i < t->nvals; i++) {
+    uint8_t vt = i < ft->nparams ? mod_param(ft, i) : f->local_types[i - ft->nparams];
+    t->lslot[i] = slot;
+    t->lwidth[i] = (uint8_t)width_of(vt);
+    slot += t->lwidth[i];
+  }
+  t->nlocals = slot;
+  return true;
 }
 
 /* Builds the interp_code of a finished translation (takes its arrays). */
@@ -798,10 +928,10 @@ static interp_code *finish(tr *t, const wt_module *mod, uint32_t index) {
   if (!c) return NULL;
   c->code = t->code;
   c->ncode = t->ncode;
-  c->nparams = ft->nparams;
-  c->nresults = ft->nresults;
+  c->nparams = slots_of(ft->types, ft->nparams);
+  c->nresults = slots_of(ft->types + ft->nparams, ft->nresults);
   c->nlocals = t->nlocals;
-  c->frame_slots = t->nlocals + t->maxh;
+  c->frame_slots = t->nlocals + t->maxtop;
   if (c->frame_slots < c->nresults) c->frame_slots = c->nresults;
   c->func_index = mod->nfunc_imports + index;
   c->debug_name = f->debug_name;
@@ -823,10 +953,13 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   t.p = t.start = f->code;
   t.end = f->code + f->code_len;
   t.base = f->code_offset;
-  t.nlocals = ft->nparams + f->nlocals;
   t.last_pos = t.prev_pos = NONE;
   t.ticks = mod->engine && mod->engine->config.timeout_ms != 0;
-  push_ctrl(&t, (tr_ctrl){CT_FUNC, 0, 0, ft->nresults, 0, NONE, NONE});
+  if (!layout_locals(&t, ft, f)) {
+    tr_free(&t);
+    return mod_fail(err, WT_ERR_NOMEM, t.base, "out of memory translating a function");
+  }
+  push_ctrl(&t, (tr_ctrl){CT_FUNC, 0, f->type_index, 0, 0, 0, ft->nresults, 0, NONE, NONE});
   if (t.ticks) emit(&t, IOP_tick);
   bool done = false;
   while (!done && t.p < t.end && !t.oom && !t.bad) {
@@ -838,9 +971,6 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   }
   wt_status st = WT_OK;
   if (t.oom) st = mod_fail(err, WT_ERR_NOMEM, t.base, "out of memory translating a function");
-  else if (t.simd)
-    st = mod_fail(err, WT_ERR_UNSUPPORTED, t.base + (uint32_t)(t.p - t.start) - 1,
-                  "SIMD instructions are not supported by the interpreter yet");
   else if (t.bad || !done)
     st = mod_fail(err, WT_ERR_INVALID, t.base, "function %u cannot be translated",
                   mod->nfunc_imports + index);

@@ -51,18 +51,28 @@ wt_status wt_func_call(wt_store *store, wt_func *func, const wt_value *args, siz
   if (nresults != t->nresults || (nresults && !results))
     return rt_fail(err, WT_ERR_ARG, "expected %u result(s), room for %zu", t->nresults,
                    nresults);
-  for (uint32_t i = 0; i < t->nparams; i++)
-    if (t->types[i] == WT_V128)
-      return rt_fail(err, WT_ERR_UNSUPPORTED, "v128 arguments are not supported");
-  uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+  /* A v128 takes two slots (interp.h), so count slots, not values. */
+  uint32_t np = t->nparams, nr = t->nresults;
+  for (uint32_t i = 0; i < t->nparams + t->nresults; i++)
+    if (t->types[i] == WT_V128) (void)(i < t->nparams ? np++ : nr++);
+  uint32_t n = np > nr ? np : nr;
   uint64_t local[16];
   uint64_t *slots = n <= 16 ? local : malloc(n * sizeof *slots);
   if (!slots) return rt_fail(err, WT_ERR_NOMEM, "out of memory");
-  for (uint32_t i = 0; i < t->nparams; i++) slots[i] = value_bits(&args[i]);
+  for (uint32_t i = 0, k = 0; i < t->nparams; i++) {
+    if (args[i].type == WT_V128) {
+      memcpy(&slots[k], args[i].of.v128, 16);
+      k += 2;
+    } else {
+      slots[k++] = value_bits(&args[i]);
+    }
+  }
   wt_status st = interp_invoke(store, func, slots, err);
-  if (st == WT_OK)
-    for (uint32_t i = 0; i < t->nresults; i++)
-      results[i] = value_of(t->types[t->nparams + i], slots[i]);
+  for (uint32_t i = 0, k = 0; st == WT_OK && i < t->nresults; i++) {
+    uint8_t type = t->types[t->nparams + i];
+    results[i] = value_of(type, slots[k++]);
+    if (type == WT_V128) memcpy(results[i].of.v128, &slots[k++ - 1], 16);
+  }
   if (slots != local) free(slots);
   return st;
 }

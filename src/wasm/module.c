@@ -15,9 +15,6 @@ wt_status wt_module_new(wt_engine *engine, const uint8_t *bytes, size_t len,
   wt_status st = dec_decode(engine, bytes, len, &m, err);
   if (st != WT_OK) return st;
   st = val_validate(m, err);
-  /* SIMD is decoded and validated in full, but no tier executes it yet. */
-  if (st == WT_OK && m->uses_simd)
-    st = mod_fail(err, WT_ERR_UNSUPPORTED, UINT64_MAX, "SIMD execution is not supported yet");
   if (st == WT_OK) st = interp_prepare(m, err);
   if (st != WT_OK) {
     mod_free(m);
