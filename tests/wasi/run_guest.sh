@@ -3,7 +3,7 @@
 #   RUNNER    "wasitorch run" style command: the CLI binary followed by "run",
 #             or the wasi_embed harness (same options)
 #   TEST      basic | exit | files | escape | conform_proc | conform_fd |
-#             conform_path | hostile | race
+#             conform_path | hostile | race | wat_NAME (GUEST_DIR/NAME.wasm)
 #   RESOLVER  openat2 | walk (WASITORCH_WASI_RESOLVE)
 #   SWAPPER   wasi_sandbox_test, whose --swap mode flips rw/swap between a
 #             directory and a symlink to ../outside during the race test
@@ -86,6 +86,13 @@ race)
   rc=$?
   kill "$swap_pid" 2>/dev/null; wait "$swap_pid" 2>/dev/null
   (exit $rc); check_guest ;;
+wat_*)
+  # hand-written modules: exit status = number of the first failed check
+  $RUNNER --dir "$T/box/rw:/sandbox" --dir "$T/box/ro:/ro:ro" "$GUESTS/${TEST#wat_}.wasm" \
+    > "$OUT" 2>&1 < /dev/null
+  rc=$?; cat "$OUT"
+  [ $rc -eq 0 ] || fail "check $rc failed"
+  [ "$TEST" != wat_open_combos ] || grep -q '^hello from wat$' "$OUT" || fail "no output" ;;
 *) fail "unknown test" ;;
 esac
 
