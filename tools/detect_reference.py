@@ -19,7 +19,9 @@ The rules, identical to examples/detect/postproc.c and letterbox.c:
             to 1..side; left = (side - new_w) // 2, top likewise; scale =
             float32(g)
   decode    per anchor the best class (strictly greater wins, so ties go
-            to the lower class and NaN never wins); keep anchors with best
+            to the lower class; a NaN best so far is replaced by the next
+            score, so NaN only wins when every score is NaN, and a NaN
+            best is never above conf); keep anchors with best
             > conf; x1 = cx - w*0.5, x2 = cx + w*0.5 (y likewise), float32
   order     descending score, ties by ascending anchor
   NMS       greedy: keep a box unless a kept box of the same class has
@@ -58,7 +60,7 @@ def candidates(raw, conf):
     best = scores[0].copy()
     cls = np.zeros(best.shape, dtype=np.int64)
     for c in range(1, scores.shape[0]):
-        upd = scores[c] > best
+        upd = (scores[c] > best) | np.isnan(best)
         best[upd] = scores[c][upd]
         cls[upd] = c
     idx = np.nonzero(best > F32(conf))[0]

@@ -24,7 +24,8 @@ size_t pp_candidates(const float *raw, size_t classes, size_t anchors,
   for (size_t c = 1; c < classes; c++) {
     row = raw + (4 + c) * anchors;
     for (size_t a = 0; a < anchors; a++) {
-      if (row[a] > best[a]) {
+      /* best != best: a NaN so far loses to anything, NaN or not. */
+      if (row[a] > best[a] || best[a] != best[a]) {
         best[a] = row[a];
         cls[a] = (int)c;
       }

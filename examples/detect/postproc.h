@@ -29,7 +29,8 @@ typedef struct pp_params {
 /*
 ** Candidates from a raw [4 + classes, anchors] f32 output (row-major:
 ** cx, cy, w, h, then one score row per class). Per anchor the best class
-** wins (ties: lower class; NaN never wins); anchors scoring > conf become
+** wins (ties: lower class; a NaN loses to any later score, so an anchor
+** is NaN only when all its scores are); anchors scoring > conf become
 ** boxes in model-input pixels: x1 = cx − w·0.5, x2 = cx + w·0.5 (same for y).
 ** Writes at most `anchors` boxes to out; returns their count.
 ** `best` is scratch space for `anchors` floats, `cls` for `anchors` ints.
