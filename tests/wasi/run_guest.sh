@@ -3,7 +3,8 @@
 #   RUNNER    "wasitorch run" style command: the CLI binary followed by "run",
 #             or the wasi_embed harness (same options)
 #   TEST      basic | exit | files | escape | conform_proc | conform_fd |
-#             conform_path | hostile | race | wat_NAME (GUEST_DIR/NAME.wasm)
+#             conform_path | hostile | race | fs_std (Rust) |
+#             wat_NAME (GUEST_DIR/NAME.wasm)
 #   RESOLVER  openat2 | walk (WASITORCH_WASI_RESOLVE)
 #   SWAPPER   wasi_sandbox_test, whose --swap mode flips rw/swap between a
 #             directory and a symlink to ../outside during the race test
@@ -86,6 +87,10 @@ race)
   rc=$?
   kill "$swap_pid" 2>/dev/null; wait "$swap_pid" 2>/dev/null
   (exit $rc); check_guest ;;
+fs_std)
+  $RUNNER --env FS_STD=yes --dir "$T/box/rw:/sandbox" --dir "$T/box/ro:/ro:ro" \
+    "$GUESTS/wasi_fs_std.wasm" ARG1 'two words' > "$OUT" 2>&1 < /dev/null
+  check_guest ;;
 wat_*)
   # hand-written modules: exit status = number of the first failed check
   $RUNNER --dir "$T/box/rw:/sandbox" --dir "$T/box/ro:/ro:ro" "$GUESTS/${TEST#wat_}.wasm" \
