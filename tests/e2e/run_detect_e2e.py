@@ -18,7 +18,9 @@ MODE is one of
              320x240 PNG: geometry line, grey 114 padding exactly, content
              in [0,1], output vs native, boxes vs reference
   file       --model-file (the model's bytes cross guest memory) with
-             --conf 0.5 --iou 0.3: output vs native, boxes vs reference
+             --conf 0.5 --iou 0.2: output vs native, boxes vs reference; at
+             this IoU a class-agnostic NMS would keep fewer boxes (16 vs 21
+             on the reference picture), so class-awareness is checked too
   mobile     --nn-preload of the PyTorch Mobile yolov8n.ptl: output vs
              wt-native-ref on the .ptl, boxes vs reference
   errors     usage errors exit 2 (bad --conf, --iou, --repeat, no image);
@@ -200,11 +202,11 @@ def mode_letterbox():
 def mode_file():
     img = image("ref.png", "640x480", 3)
     out, din, dout = detect_run("file", img, extra=["--model-file", "/models/yolov8n_frozen.pt",
-                                                    "--conf", "0.5", "--iou", "0.3"],
+                                                    "--conf", "0.5", "--iou", "0.2"],
                                 preload=False)
-    check("(conf 0.50, iou 0.30)" in out, "thresholds from the command line are used")
+    check("(conf 0.50, iou 0.20)" in out, "thresholds from the command line are used")
     compare_native("yolov8n_frozen.pt", din, dout, "file")
-    compare_boxes(out, dout, img, "0.5", "0.3")
+    compare_boxes(out, dout, img, "0.5", "0.2")
 
 
 def mode_mobile():
