@@ -73,11 +73,18 @@ static bool setup_stdio(wasi_ctx *ctx, const wasi_config *cfg, wt_error *err) {
   for (int i = 0; i < 3; i++) {
     if (host[i] < 0) continue; /* stays closed: EBADF for the guest */
     int d = fcntl(host[i], F_DUPFD_CLOEXEC, 3);
-    if (d < 0) {
-      set_err(err, WT_ERR_IO, "stdio descriptor%s: %s", "", errno);
+    int keep = d < 0 ? -1 : fcntl(host[i], F_DUPFD_CLOEXEC, 3);
+    int fl = keep < 0 ? -1 : fcntl(host[i], F_GETFL);
+    if (fl < 0) {
+      int e = errno;
+      if (d >= 0) close(d);
+      if (keep >= 0) close(keep);
+      set_err(err, WT_ERR_IO, "stdio descriptor%s: %s", "", e);
       return false;
     }
     stdio_entry(d, &ctx->fds[i]);
+    ctx->stdio_keep[i] = keep;
+    ctx->stdio_flags[i] = fl;
   }
   return true;
 }
@@ -121,6 +128,7 @@ wasi_ctx *wasi_new(const wasi_config *cfg, wt_error *err) {
     return NULL;
   }
   ctx->nfds = nslots;
+  for (int i = 0; i < 3; i++) ctx->stdio_keep[i] = -1;
   const char *mode = getenv("WASITORCH_WASI_RESOLVE");
   ctx->use_walk = (mode && strcmp(mode, "walk") == 0) || !have_openat2();
   if (!copy_strv(cfg->argc, cfg->argv, &ctx->argv, &ctx->argc, &ctx->argv_bytes) ||
@@ -140,6 +148,13 @@ fail:
 void wasi_free(wasi_ctx *ctx) {
   if (!ctx) return;
   for (uint32_t i = 0; i < ctx->nfds; i++) wasi_fd_release(ctx, i);
+  for (int i = 0; i < 3; i++) {
+    if (ctx->stdio_keep[i] < 0) continue;
+    /* only APPEND/NONBLOCK/ASYNC/DIRECT/NOATIME change; a failure here
+    ** cannot be reported and leaves the flags as the guest set them */
+    (void)fcntl(ctx->stdio_keep[i], F_SETFL, ctx->stdio_flags[i]);
+    close(ctx->stdio_keep[i]);
+  }
   free(ctx->fds);
   free_strv(ctx->argv, ctx->argc);
   free_strv(ctx->envp, ctx->envc);

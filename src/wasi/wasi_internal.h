@@ -34,6 +34,11 @@ struct wasi_ctx {
   char **envp; size_t envc; size_t envp_bytes;
   wasi_fd *fds; uint32_t nfds;                  /* slots [0, nfds) */
   bool use_walk;                                /* no openat2: walk components */
+  /* A guest's fd_fdstat_set_flags on fds 0-2 changes the embedder's open
+  ** file description (dup shares it). The context keeps a hidden dup of
+  ** each stream and its status flags and puts them back in wasi_free. */
+  int stdio_keep[3];                            /* hidden dup, or -1 */
+  int stdio_flags[3];                           /* F_GETFL at wasi_new */
 };
 
 /* Largest descriptor table; beyond it path_open fails with EMFILE. */

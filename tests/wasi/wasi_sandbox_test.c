@@ -196,6 +196,9 @@ static void embedder(const char *guests, const char *tmp) {
   CHECK(rc == 7);
   /* our ends survived the guest closing its 0 and 1 */
   CHECK(fcntl(in[0], F_GETFD) >= 0 && fcntl(out[1], F_GETFD) >= 0);
+  /* ... with the status flags the guest changed put back */
+  CHECK(fcntl(in[0], F_GETFL) >= 0 && !(fcntl(in[0], F_GETFL) & O_NONBLOCK));
+  CHECK(fcntl(out[1], F_GETFL) >= 0 && !(fcntl(out[1], F_GETFL) & (O_NONBLOCK | O_APPEND)));
   close(out[1]);
   char got[1024] = {0};
   size_t len = 0;

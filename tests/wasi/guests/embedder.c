@@ -68,6 +68,11 @@ int main(int argc, char **argv) {
   EQ(w_path_unlink_file(4, S("weights.bin")), E_ROFS);
   EQ(open_at(4, 0, "../data/out.txt", 0, R_READ, 0, 0, &fd), E_NOTCAPABLE);
   EQ(open_at(3, 0, "../outside/secret.txt", 0, R_READ, 0, 0, &fd), E_NOTCAPABLE);
+  /* status flags set on our stdio are the embedder's again after the run */
+  EQ(w_fd_fdstat_set_flags(0, FD_NONBLOCK), 0);
+  EQ(w_fd_fdstat_set_flags(1, FD_NONBLOCK | FD_APPEND), 0);
+  EQ(w_fd_fdstat_get(1, P(fs)), 0);
+  EQ(FS_FLAGS(fs), FD_NONBLOCK | FD_APPEND);
   /* closing our stdio must not close the embedder's descriptors */
   snprintf(line, sizeof line, "%d checks, %d failed\n", g_checks, g_failures);
   emit(line);
