@@ -55,7 +55,10 @@ static void run_usage(FILE *out) {
       "                            load a model on the host, for the guest's load_by_name;\n"
       "                            e.g. mobilenet:pytorch:cpu:models/mobilenet_v2_frozen.pt\n"
       "  --nn-threads N            intra-op threads of the backend (default: its own)\n"
-      "  --nn-optimize             freeze + optimize_for_inference TorchScript models at load\n"
+      "  --nn-optimize[=MODE]      graph preparation of TorchScript models: ofi (the default\n"
+      "                            of the bare flag: freeze + optimize_for_inference), freeze,\n"
+      "                            none, or auto (time them on the first inference, cache the\n"
+      "                            fastest per model, threads and CPU)\n"
       "  --nn-legacy-types         old tensor-type numbering (f16,f32,u8,i32; WasmEdge <= 0.14)\n"
       "Engine:\n"
       "  --max-memory SIZE         cap on linear memory, bytes with K/M/G suffix (default 4G)\n"
@@ -136,7 +139,18 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
 #define IS(name) (!strncmp(arg, name, strlen(name)) && (arg[strlen(name)] == '\0' || arg[strlen(name)] == '='))
   if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) return -1;
   if (!strcmp(arg, "--inherit-env")) { o->inherit_env = true; return 0; }
-  if (!strcmp(arg, "--nn-optimize")) { o->nn.optimize = 1; return 0; }
+  if (!strcmp(arg, "--nn-optimize")) {
+    /* Bare = freeze + optimize_for_inference, as before; a following
+    ** auto/none/freeze/ofi is taken as the mode. */
+    o->nn.optimize = NN_OPTIMIZE_OFI;
+    if (*i + 1 < argc && nn_parse_optimize(argv[*i + 1], &o->nn.optimize)) (*i)++;
+    return 0;
+  }
+  if (!strncmp(arg, "--nn-optimize=", 14)) {
+    if (nn_parse_optimize(arg + 14, &o->nn.optimize)) return 0;
+    cli_error("bad --nn-optimize '%s': expected auto, none, freeze or ofi", arg + 14);
+    return 1;
+  }
   if (!strcmp(arg, "--nn-legacy-types")) { o->nn.legacy_types = 1; return 0; }
   if (IS("--dir")) {
     if (!(v = option_value(argc, argv, i, "--dir"))) return 1;

@@ -31,6 +31,18 @@ nn_errno nn_backend_fail(nn_ctx *nn, nn_errno code, const char *fn, const char *
   return nn_fail(nn, code, fn, "%s", msg);
 }
 
+bool nn_parse_optimize(const char *text, int *mode) {
+  static const struct { const char *name; int mode; } modes[] = {
+      {"none", NN_OPTIMIZE_NONE}, {"freeze", NN_OPTIMIZE_FREEZE},
+      {"ofi", NN_OPTIMIZE_OFI},   {"auto", NN_OPTIMIZE_AUTO}};
+  for (size_t i = 0; text && i < sizeof modes / sizeof modes[0]; i++)
+    if (strcasecmp(text, modes[i].name) == 0) {
+      *mode = modes[i].mode;
+      return true;
+    }
+  return false;
+}
+
 /* Loads the backend once; a failure is remembered so every later call
 ** answers the same errno and message without retrying dlopen. */
 static bool ensure_backend(nn_ctx *nn) {

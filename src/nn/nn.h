@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "host/host.h"
+#include "nn/backend.h" /* NN_OPTIMIZE_* */
 
 /* One --nn-preload NAME:ENCODING:TARGET:PATH. Encoding and target are kept as
 ** written (compared case-insensitively by nn_new). */
@@ -32,7 +33,8 @@ typedef struct nn_preload {
 typedef struct nn_config {
   const nn_preload *preloads; int npreloads;  /* from --nn-preload NAME:ENCODING:TARGET:PATH */
   int threads;          /* --nn-threads, 0 = backend default */
-  int optimize;         /* --nn-optimize: freeze + optimize_for_inference at load */
+  int optimize;         /* --nn-optimize[=MODE]: NN_OPTIMIZE_* of nn/backend.h;
+                        ** 1 (bare --nn-optimize) = freeze + optimize_for_inference */
   int legacy_types;     /* old tensor-type order f16,f32,u8,i32 (WasmEdge <= 0.14) */
   const char *backend_dir; /* override; NULL = auto */
   /* Additions beyond the original brief (zero = the default behaviour): */
@@ -63,5 +65,10 @@ host_module nn_host_module(nn_ctx *ctx);
 ** (case-insensitive); nn_new later rejects encodings without a backend.
 ** On failure returns false, *storage is NULL and err says why. */
 bool nn_parse_preload(const char *spec, nn_preload *out, char **storage, wt_error *err);
+
+/* Parses an --nn-optimize value, case-insensitively: "none", "freeze",
+** "ofi" or "auto" into NN_OPTIMIZE_*. False (and *mode untouched) for
+** anything else. */
+bool nn_parse_optimize(const char *text, int *mode);
 
 #endif /* WT_NN_H */

@@ -271,8 +271,13 @@ void prepare_script(Model &m, int mode) {
   if (mode == NN_OPTIMIZE_OFI) m.script = torch::jit::optimize_for_inference(m.script);
 }
 
+/* Modes only reachable through the env var: one named preparation of
+** torch_prep.h, forced without measuring (benchmarks, tests). */
+constexpr int kForcedPrep = 100;
+
 /* The optimize mode: the env var WASITORCH_NN_OPTIMIZE (tests, quick
-** experiments) wins over the configured one. */
+** experiments) wins over the configured one. Besides the four modes it
+** takes a preparation name (freeze_cl, ofi_cl, ...) to force that one. */
 int optimize_mode(int configured) {
   const char *v = std::getenv("WASITORCH_NN_OPTIMIZE");
   if (v == nullptr || *v == '\0') return configured;
@@ -282,7 +287,18 @@ int optimize_mode(int configured) {
                                                 {"auto", NN_OPTIMIZE_AUTO}};
   for (const auto &n : names)
     if (std::strcmp(v, n.first) == 0) return n.second;
-  fail(NN_INVALID_ARGUMENT, std::string("WASITORCH_NN_OPTIMIZE=") + v + ": expected none, freeze, ofi or auto");
+  wtprep::Prep forced;
+  if (wtprep::prep_by_name(v, &forced)) return kForcedPrep + static_cast<int>(forced);
+  fail(NN_INVALID_ARGUMENT, std::string("WASITORCH_NN_OPTIMIZE=") + v +
+                                ": expected none, freeze, ofi, auto or a preparation (asis, freeze_cl, ofi_cl)");
+}
+
+/* A forced preparation: built now, never measured or cached. */
+void prepare_forced(Model &m, int mode) {
+  m.automatic = true;
+  m.prepared = wtprep::build(m.script, static_cast<wtprep::Prep>(mode - kForcedPrep));
+  m.script = m.prepared.module;
+  m.settled.store(true, std::memory_order_release);
 }
 
 /* Auto mode at load time: look the model up in the preparation cache and,
@@ -428,6 +444,7 @@ std::shared_ptr<Model> load_stream(std::istream &in, int mode, const uint8_t *by
     model->script = torch::jit::load(in, at::Device(at::kCPU), extra);
     prepare_script(*model, mode);
     if (mode == NN_OPTIMIZE_AUTO) prepare_auto(*model, bytes, len);
+    if (mode >= kForcedPrep) prepare_forced(*model, mode);
   }
   model->inputs = parse_input_spec(extra[kInputSpecFile]);
   return model;

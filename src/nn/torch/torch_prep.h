@@ -53,7 +53,8 @@ struct Measurement {
   Prep prep = Prep::AsIs;
   bool ok = false;          /* built, ran, and within tolerance */
   double build_ms = 0;      /* time to build the preparation */
-  double median_ms = 0;     /* median forward() time over the rounds */
+  double median_ms = 0;     /* median forward() wall time over the rounds */
+  double score_ms = 0;      /* what the pick minimises (see select()) */
   double max_abs_diff = 0;  /* against the as-is output */
   double rel_diff = 0;      /* max_abs_diff / max |as-is output| */
   std::string note;         /* why it was rejected */
@@ -76,7 +77,10 @@ struct Selection {
 
 /* Builds, checks and times every candidate on `args` (the first compute's
 ** inputs). The as-is module is always a valid fallback, so this only throws
-** when the as-is forward itself fails. */
+** when the as-is forward itself fails. The score is robust to a shared
+** machine, where other processes only ever add time: at one intra-op
+** thread all work runs on the calling thread, so its median thread CPU
+** time; with more threads the minimum wall time over the rounds. */
 Selection select(const torch::jit::Module &loaded, const std::vector<c10::IValue> &args, const Settings &s);
 
 /* "asis 12.3 ms | freeze 8.1 ms diff 1.2e-07 | ofi rejected: ..." */
