@@ -187,7 +187,7 @@ static void embedder(const char *guests, const char *tmp) {
   CHECK(write(in[1], "input line\n", 11) == 11);
   close(in[1]);
   snprintf(menv, sizeof menv, "MODELS=%s", models);
-  const char *argv[] = {"embedder", "--flag", "\xc3\xbcnic\xc3\xb6" "de"};
+  const char *argv[] = {"embedder", "--flag", "ünicöde"};
   const char *envp[] = {"EMPTY=", "X=a=b", menv, "LAST=1"};
   wasi_dir dirs[] = {{data, "/data", false}, {models, NULL, true}};
   wasi_config cfg = {.argc = 3, .argv = argv, .envc = 4, .envp = envp, .dirs = dirs, .ndirs = 2,
@@ -261,14 +261,15 @@ static void race(const char *guests, const char *tmp, const char *resolver) {
   int log = open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   swapper s = {.dirfd = open(rw, O_RDONLY | O_DIRECTORY | O_CLOEXEC), .until_ms = now_ms() + 60000};
   pthread_t th;
-  CHECK(log >= 0 && s.dirfd >= 0 && pthread_create(&th, NULL, swap_loop, &s) == 0);
+  bool started = log >= 0 && s.dirfd >= 0 && pthread_create(&th, NULL, swap_loop, &s) == 0;
+  CHECK(started);
   const char *argv[] = {"race", "1000"};
   wasi_dir dirs[] = {{rw, "/sandbox", false}};
   wasi_config cfg = {.argc = 2, .argv = argv, .dirs = dirs, .ndirs = 1,
                      .stdin_fd = -1, .stdout_fd = log, .stderr_fd = log};
   int rc = run_guest(guests, "wasi_race.wasm", &cfg);
   atomic_store(&s.stop, true);
-  pthread_join(th, NULL);
+  if (started) pthread_join(th, NULL);
   unsetenv("WASITORCH_WASI_RESOLVE");
   char text[PATH_BUF] = {0};
   CHECK(pread(log, text, sizeof text - 1, 0) > 0);
