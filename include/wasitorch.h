@@ -116,6 +116,7 @@ typedef struct wt_config {
   uint32_t max_call_depth;    /* Wasm call depth before "call stack exhausted" (0 = default) */
   uint32_t value_stack_slots; /* value-stack size per call of wt_func_call (0 = default) */
   uint64_t timeout_ms;        /* wall-clock deadline per wt_func_call (0 = none) */
+  uint32_t flags;             /* WT_CONFIG_* bits (0 = none) */
 } wt_config;
 
 typedef struct wt_engine wt_engine;
@@ -250,6 +251,57 @@ uint64_t wt_memory_size(const wt_memory *memory);
 /* Bounds-checked guest-memory access for host functions: returns the host
 ** address of [ptr, ptr+len) or NULL when any byte lies outside memory. */
 void *wt_memory_ptr(wt_memory *memory, uint32_t ptr, uint32_t len);
+
+/* ------------------------------------------------------------------------
+** Ahead-of-time tier (src/aot/, library wtaot; see docs/aot.md).
+**
+** A module is translated to C, compiled by the system compiler into a
+** shared object and packaged with metadata (content hash, compiler identity
+** and flags, ABI version) as an artifact (.cwasm) that also embeds the Wasm
+** bytes. Loading checks every field and hash before the object is mapped;
+** a stale, foreign or tampered artifact is refused (WT_ERR_INVALID).
+** AOT functions are ordinary wt_funcs: wt_func_call works on them, and
+** wt_aot_func_call additionally reports a trap's location like the
+** interpreter does.
+*/
+typedef struct wt_aot_module wt_aot_module;
+
+typedef struct wt_aot_options {
+  const char *cc;          /* compiler command (NULL = $CC or "cc") */
+  const char *cflags;      /* optimisation flags (NULL = "-O2") */
+  const char *cache_dir;   /* NULL = $XDG_CACHE_HOME/wasitorch or ~/.cache/wasitorch */
+  const char *compiler_id; /* NULL = probe `cc --version` (see wt_aot_compiler_id) */
+  bool bounds_checks;      /* explicit checks instead of guard pages */
+  bool verbose;            /* progress lines on stderr while compiling */
+} wt_aot_options;
+
+/* Engine flag (wt_config.flags): every linear memory reserves an 8 GiB
+** guard region so guard-page AOT code may skip bounds checks (64-bit only). */
+#define WT_CONFIG_GUARD_REGIONS 1u
+
+/* The first line of `cc --version` plus `cc -dumpmachine`, for cache keys. */
+bool wt_aot_compiler_id(const char *cc, char *buf, size_t size);
+/* Translates and compiles `wasm` into the artifact file `out_path`. */
+wt_status wt_aot_compile(wt_engine *engine, const uint8_t *wasm, size_t len,
+                         const wt_aot_options *opt, const char *out_path, wt_error *err);
+/* Loads an artifact; with `expect` non-NULL, its compiler and flags must
+** match too (else WT_ERR_INVALID "stale artifact"). */
+wt_status wt_aot_load(wt_engine *engine, const char *path, const wt_aot_options *expect,
+                      wt_aot_module **out, wt_error *err);
+/* The cached artifact of `wasm` for these options, compiled into the cache
+** first when missing or invalid and `compile` is true. */
+wt_status wt_aot_cached(wt_engine *engine, const uint8_t *wasm, size_t len,
+                        const wt_aot_options *opt, bool compile, wt_aot_module **out,
+                        wt_error *err);
+/* The cache file an artifact of `wasm` would have (for messages and tests). */
+bool wt_aot_cache_path(const uint8_t *wasm, size_t len, const wt_aot_options *opt,
+                       char *buf, size_t size);
+const wt_module *wt_aot_module_wasm(const wt_aot_module *module);
+void wt_aot_module_free(wt_aot_module *module);
+wt_status wt_aot_instantiate(wt_store *store, wt_aot_module *module, wt_resolver resolve,
+                             void *userdata, wt_instance **out, wt_error *err);
+wt_status wt_aot_func_call(wt_store *store, wt_func *func, const wt_value *args,
+                           size_t nargs, wt_value *results, size_t nresults, wt_error *err);
 
 #ifdef __cplusplus
 }

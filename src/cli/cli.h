@@ -12,6 +12,7 @@
 /* Subcommands: argv[0] is the subcommand's name. Return the process exit code. */
 int cli_run(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
+int cli_compile(int argc, char **argv);
 
 /* Reads a whole file; on failure prints "wasitorch: cannot read 'PATH': reason"
 ** and returns NULL. The caller frees the buffer. */

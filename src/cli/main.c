@@ -15,6 +15,8 @@ static void usage(FILE *out) {
           "Commands:\n"
           "  run MODULE.wasm [ARGS...]   run a WASI command module (see 'wasitorch run --help')\n"
           "  inspect MODULE.wasm         validate a module and list its imports and exports\n"
+          "  compile MODULE.wasm         compile to native code (MODULE.cwasm; see 'wasitorch\n"
+          "                              compile --help' and 'run --engine')\n"
           "  help                        show this text\n"
           "  version                     print the version\n"
           "\n"
@@ -35,6 +37,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
   if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 1, argv + 1);
+  if (!strcmp(cmd, "compile")) return cli_compile(argc - 1, argv + 1);
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
     usage(stdout);
     return 0;

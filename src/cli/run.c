@@ -35,6 +35,9 @@ typedef struct run_options {
   wt_config engine;
   const char *invoke;
   const char *module_path;
+  const char *tier;      /* "interp" (default), "aot" or "auto" */
+  bool compile;          /* auto: compile into the cache when missing */
+  wt_aot_options aot;
   int guest_argc;
   char **guest_argv; /* guest_argv[0] is the module path */
 } run_options;
@@ -64,6 +67,14 @@ static void run_usage(FILE *out) {
       "  --max-memory SIZE         cap on linear memory, bytes with K/M/G suffix (default 4G)\n"
       "  --timeout SECONDS         stop the guest with a trap after this much wall time\n"
       "  --invoke FUNC             call exported FUNC with ARGS as numbers instead of _start\n"
+      "  --engine interp|aot|auto  execution tier (default interp). aot: native code from the\n"
+      "                            artifact cache, compiled first when missing; auto: native\n"
+      "                            code when a valid cached artifact exists, else interpret\n"
+      "                            (and compile for next time with --compile). A MODULE\n"
+      "                            ending in .cwasm (see 'wasitorch compile') implies aot\n"
+      "  --compile                 with --engine auto: compile a missing artifact now\n"
+      "  --cc CC, --cflags FLAGS   C compiler and flags for the AOT tier (default cc, -O2)\n"
+      "  --bounds-checks           AOT code checks every access instead of using guard pages\n"
       "  -h, --help                show this text\n"
       "\n"
       "Exit status: the guest's exit code; 1 if the module cannot be loaded or linked;\n"
@@ -152,6 +163,25 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
     return 1;
   }
   if (!strcmp(arg, "--nn-legacy-types")) { o->nn.legacy_types = 1; return 0; }
+  if (!strcmp(arg, "--compile")) { o->compile = true; return 0; }
+  if (!strcmp(arg, "--bounds-checks")) { o->aot.bounds_checks = true; return 0; }
+  if (IS("--engine")) {
+    if (!(v = option_value(argc, argv, i, "--engine"))) return 1;
+    if (strcmp(v, "interp") && strcmp(v, "aot") && strcmp(v, "auto")) {
+      cli_error("bad --engine '%s': expected interp, aot or auto", v);
+      return 1;
+    }
+    o->tier = v;
+    return 0;
+  }
+  if (IS("--cc")) {
+    if (!(o->aot.cc = option_value(argc, argv, i, "--cc"))) return 1;
+    return 0;
+  }
+  if (IS("--cflags")) {
+    if (!(o->aot.cflags = option_value(argc, argv, i, "--cflags"))) return 1;
+    return 0;
+  }
   if (IS("--dir")) {
     if (!(v = option_value(argc, argv, i, "--dir"))) return 1;
     if (o->ndirs == MAX_LIST) { cli_error("too many --dir options"); return 1; }
@@ -293,7 +323,7 @@ static wt_status invoke_export(wt_store *store, wt_func *fn, run_options *o, wt_
       return WT_ERR_ARG;
     }
   }
-  wt_status st = wt_func_call(store, fn, args, np, results, nr, err);
+  wt_status st = wt_aot_func_call(store, fn, args, np, results, nr, err);
   for (uint32_t i = 0; st == WT_OK && i < nr; i++) print_value(&results[i]);
   return st;
 }
@@ -330,27 +360,72 @@ static wasi_ctx *make_wasi(run_options *o, wt_error *err) {
   return ctx;
 }
 
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The native module for --engine aot/auto or a .cwasm path, or NULL to
+** interpret. *failed is set when the tier was required and unavailable. */
+static wt_aot_module *load_native(wt_engine *engine, run_options *o, bool *failed) {
+  wt_error err = {0};
+  wt_aot_module *am = NULL;
+  *failed = false;
+  if (ends_with(o->module_path, ".cwasm")) {
+    if (wt_aot_load(engine, o->module_path, NULL, &am, &err) != WT_OK) {
+      cli_error("%s", err.message);
+      *failed = true;
+    }
+    return am;
+  }
+  bool aot = !strcmp(o->tier, "aot");
+  if (!aot && strcmp(o->tier, "auto")) return NULL;
+  size_t len;
+  uint8_t *bytes = cli_read_file(o->module_path, &len);
+  if (!bytes) {
+    *failed = true;
+    return NULL;
+  }
+  o->aot.verbose = aot || o->compile;
+  wt_status st = wt_aot_cached(engine, bytes, len, &o->aot, aot || o->compile, &am, &err);
+  free(bytes);
+  if (st != WT_OK && aot) {
+    cli_error("%s: %s", o->module_path, err.message);
+    *failed = true;
+  }
+  return st == WT_OK ? am : NULL;
+}
+
 /* Everything after option parsing: load, link, run, clean up. */
 static int run_module(run_options *o) {
   int rc = 1;
   wt_error err = {0};
+  if (!o->tier) o->tier = "interp";
+  if (strcmp(o->tier, "interp") != 0 || ends_with(o->module_path, ".cwasm")) {
+    if (!o->aot.bounds_checks) o->engine.flags |= WT_CONFIG_GUARD_REGIONS;
+  }
   wt_engine *engine = wt_engine_new(&o->engine);
-  wt_module *module = engine ? cli_load_module(engine, o->module_path) : NULL;
-  wt_store *store = module ? wt_store_new(engine) : NULL;
+  bool failed = false;
+  wt_aot_module *native = engine ? load_native(engine, o, &failed) : NULL;
+  wt_module *module = NULL;
+  if (engine && !failed && !native) module = cli_load_module(engine, o->module_path);
+  const wt_module *shape = native ? wt_aot_module_wasm(native) : module;
+  wt_store *store = shape ? wt_store_new(engine) : NULL;
   wasi_ctx *wasi = NULL;
   nn_ctx *nn = NULL;
   if (!store) goto done;
   run_linker linker = {.store = store};
   if (!(wasi = make_wasi(o, &err))) { cli_error("%s", err.message); goto done; }
   linker.mods[linker.nmods++] = wasi_host_module(wasi);
-  if (module_imports(module, "wasi_ephemeral_nn")) {
+  if (module_imports(shape, "wasi_ephemeral_nn")) {
     o->nn.preloads = o->preloads;
     o->nn.npreloads = o->npreloads;
     if (!(nn = nn_new(&o->nn, &err))) { cli_error("%s", err.message); goto done; }
     linker.mods[linker.nmods++] = nn_host_module(nn);
   }
   wt_instance *instance;
-  wt_status st = wt_instantiate(store, module, resolve_import, &linker, &instance, &err);
+  wt_status st = native ? wt_aot_instantiate(store, native, resolve_import, &linker, &instance, &err)
+                        : wt_instantiate(store, module, resolve_import, &linker, &instance, &err);
   if (st != WT_OK) { rc = outcome(st, &err, o->module_path); goto done; }
   const char *entry = o->invoke ? o->invoke : "_start";
   wt_extern fn;
@@ -362,7 +437,7 @@ static int run_module(run_options *o) {
   if (o->invoke)
     st = invoke_export(store, fn.u.func, o, &err);
   else
-    st = wt_func_call(store, fn.u.func, NULL, 0, NULL, 0, &err);
+    st = wt_aot_func_call(store, fn.u.func, NULL, 0, NULL, 0, &err);
   fflush(stdout);
   rc = outcome(st, &err, o->module_path);
 done:
@@ -370,6 +445,7 @@ done:
   nn_free(nn);
   wasi_free(wasi);
   wt_module_free(module);
+  wt_aot_module_free(native);
   wt_engine_free(engine);
   return rc;
 }

@@ -25,6 +25,14 @@ wt_memory *rt_memory_new(wt_store *store, uint32_t min_pages, uint32_t max_pages
   /* Reserve at least one page so even a zero-sized memory has a real,
   ** unique base address. */
   size_t reserve = (size_t)(cap ? cap : 1) * RT_PAGE_SIZE;
+#if UINTPTR_MAX > 0xffffffffu
+  /* Guard regions (WT_CONFIG_GUARD_REGIONS): base + any u32 address + any
+  ** u32 offset + a 16-byte access stays inside the reservation, so AOT code
+  ** compiled for guard pages needs no bounds checks — an access beyond the
+  ** accessible size faults on PROT_NONE pages and becomes a trap. */
+  if (store->engine->config.flags & WT_CONFIG_GUARD_REGIONS)
+    reserve = ((size_t)8 << 30) + RT_PAGE_SIZE;
+#endif
   void *p = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
     free(m);

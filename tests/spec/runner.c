@@ -45,6 +45,8 @@ typedef struct script {
   named_list names, registered;
   wt_module **mods; /* freed after the store, which may still use them */
   size_t nmods, capmods;
+  wt_aot_module **aots; /* the same for AOT modules */
+  size_t naots, capaots;
   char why[1024];
 } script;
 
@@ -159,12 +161,25 @@ static bool resolve(void *ud, const wt_port *imp, wt_extern *out) {
   return false;
 }
 
+static bool keep_aot(script *s, wt_aot_module *am) {
+  if (s->naots == s->capaots) {
+    size_t cap = s->capaots ? s->capaots * 2 : 16;
+    wt_aot_module **a = realloc(s->aots, cap * sizeof *a);
+    if (!a) return false;
+    s->aots = a;
+    s->capaots = cap;
+  }
+  s->aots[s->naots++] = am;
+  return true;
+}
+
 /*
 ** Reads the command's `filename` (relative to the script's folder) and
 ** decodes it. Returns false with s->why set when the file is unusable;
 ** otherwise the engine's verdict is in err->status (and *mod on success).
 */
-static bool decode_file(script *s, const json_value *cmd, wt_module **mod, wt_error *err) {
+static bool decode_file(script *s, const json_value *cmd, wt_module **mod, wt_error *err,
+                        wt_aot_module **am) {
   size_t flen;
   const char *file = json_string(json_get(cmd, "filename"), &flen);
   *mod = NULL;
@@ -185,8 +200,18 @@ static bool decode_file(script *s, const json_value *cmd, wt_module **mod, wt_er
   free(path);
   if (!bytes) return false;
   err->status = wt_module_new(s->opt->engine, bytes, len, mod, err);
-  free(bytes);
   if (err->status != WT_OK) *mod = NULL;
+  /* The AOT tier compiles (or finds in its cache) only modules the
+  ** front end accepted, so both tiers agree on every invalid one. */
+  if (*mod && am) {
+    err->status = wt_aot_cached(s->opt->engine, bytes, len, s->opt->aot, true, am, err);
+    if (err->status != WT_OK) {
+      wt_module_free(*mod);
+      *mod = NULL;
+      *am = NULL;
+    }
+  }
+  free(bytes);
   return true;
 }
 
@@ -200,17 +225,24 @@ static outcome engine_failure(script *s, const char *what, const wt_error *err) 
 static outcome load_instance(script *s, const json_value *cmd, wt_instance **inst,
                              wt_error *err, bool *decoded) {
   wt_module *mod;
+  wt_aot_module *am = NULL;
   *inst = NULL;
   *decoded = false;
-  if (!decode_file(s, cmd, &mod, err)) return OUT_FAIL;
+  if (!decode_file(s, cmd, &mod, err, s->opt->aot ? &am : NULL)) return OUT_FAIL;
   if (!mod) return engine_failure(s, "decoding", err);
   *decoded = true;
   if (!keep_module(s, mod)) {
     wt_module_free(mod);
+    wt_aot_module_free(am);
+    return failf(s, "out of memory");
+  }
+  if (am && !keep_aot(s, am)) {
+    wt_aot_module_free(am);
     return failf(s, "out of memory");
   }
   memset(err, 0, sizeof *err);
-  err->status = wt_instantiate(s->store, mod, resolve, s, inst, err);
+  if (am) err->status = wt_aot_instantiate(s->store, am, resolve, s, inst, err);
+  else err->status = wt_instantiate(s->store, mod, resolve, s, inst, err);
   if (err->status != WT_OK) {
     *inst = NULL;
     return engine_failure(s, "instantiation", err);
@@ -255,7 +287,7 @@ static outcome cmd_register(script *s, const json_value *cmd) {
 static outcome expect_decode_failure(script *s, const json_value *cmd, wt_status want) {
   wt_module *mod;
   wt_error err;
-  if (!decode_file(s, cmd, &mod, &err)) return OUT_FAIL;
+  if (!decode_file(s, cmd, &mod, &err, NULL)) return OUT_FAIL;
   if (mod) {
     wt_module_free(mod);
     return failf(s, "module was accepted, expected %s", wt_status_name(want));
@@ -396,7 +428,10 @@ static bool invoke(script *s, const json_value *action, const wt_extern *ext, ca
   r->n = wt_func_result_count(ext->u.func);
   if (r->n > ST_MAX_VALUES) return failb(s, "too many results (%zu)", r->n);
   memset(&r->err, 0, sizeof r->err);
-  r->status = wt_func_call(s->store, ext->u.func, args, nargs, r->vals, r->n, &r->err);
+  if (s->opt->aot)
+    r->status = wt_aot_func_call(s->store, ext->u.func, args, nargs, r->vals, r->n, &r->err);
+  else
+    r->status = wt_func_call(s->store, ext->u.func, args, nargs, r->vals, r->n, &r->err);
   r->err.status = r->status;
   return true;
 }
@@ -554,6 +589,8 @@ static void run_commands(script *s, const json_value *cmds, st_report *rep) {
   wt_store_free(s->store);
   for (size_t i = 0; i < s->nmods; i++) wt_module_free(s->mods[i]);
   free(s->mods);
+  for (size_t i = 0; i < s->naots; i++) wt_aot_module_free(s->aots[i]);
+  free(s->aots);
   free(s->names.items);
   free(s->registered.items);
 }

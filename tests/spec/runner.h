@@ -42,6 +42,7 @@ typedef struct st_report {
 
 typedef struct st_options {
   wt_engine *engine;
+  const wt_aot_options *aot; /* non-NULL: every module runs through the AOT tier */
   bool verbose; /* print every failure (and the spectest prints) */
 } st_options;
 
