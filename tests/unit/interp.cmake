@@ -20,6 +20,17 @@ add_executable(test_interp_runtime_switch ${CMAKE_CURRENT_LIST_DIR}/interp_runti
 target_link_libraries(test_interp_runtime_switch PRIVATE wtengine_switch)
 add_test(NAME unit-interp-runtime-switch COMMAND test_interp_runtime_switch)
 
+# SIMD: v128.h lane semantics and the packed v128 slot layout, both forms.
+add_executable(test_interp_simd ${CMAKE_CURRENT_LIST_DIR}/interp_simd.c)
+target_include_directories(test_interp_simd PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_link_libraries(test_interp_simd PRIVATE wtengine m)
+add_test(NAME unit-interp-simd COMMAND test_interp_simd)
+add_executable(test_interp_simd_switch ${CMAKE_CURRENT_LIST_DIR}/interp_simd.c)
+target_link_libraries(test_interp_simd_switch PRIVATE wtengine_switch m)
+add_test(NAME unit-interp-simd-switch COMMAND test_interp_simd_switch)
+# A mistranslated branch tends to loop forever rather than fail.
+set_tests_properties(unit-interp-simd unit-interp-simd-switch PROPERTIES TIMEOUT 60)
+
 if(TARGET spectest AND DEFINED WT_SPEC_DIR AND EXISTS "${WT_SPEC_DIR}/README.md")
   get_target_property(wt_interp_spec_dir spectest SOURCE_DIR)
   get_target_property(wt_interp_spec_sources spectest SOURCES)
