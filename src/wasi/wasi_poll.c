@@ -54,6 +54,11 @@ static void decode_clock(const uint8_t *s, sub *out) {
   }
 }
 
+/* Decodes an fd subscription (fd @16). Regular files need no ppoll entry:
+** they are always ready. Subscriptions on the same host descriptor share
+** one entry, so ppoll gets at most one per open descriptor however many
+** subscriptions the guest sends (more entries than RLIMIT_NOFILE would
+** make ppoll fail with EINVAL). */
 static void decode_fd(wasi_ctx *ctx, const uint8_t *s, sub *out, struct pollfd *pfds, int *npfd) {
   wasi_fd *e;
   out->error = wasi_fd_get(ctx, wasi_get32(s + 16), WASI_RIGHT_POLL_FD_READWRITE, &e);
@@ -61,11 +66,23 @@ static void decode_fd(wasi_ctx *ctx, const uint8_t *s, sub *out, struct pollfd *
   struct stat st;
   out->host = e->host;
   out->regular = fstat(e->host, &st) == 0 && S_ISREG(st.st_mode);
-  out->pfd = *npfd;
-  pfds[*npfd].fd = e->host;
-  pfds[*npfd].events = out->type == WASI_EVENT_FD_READ ? POLLIN : POLLOUT;
-  pfds[*npfd].revents = 0;
-  (*npfd)++;
+  if (out->regular) return;
+  int i = 0;
+  while (i < *npfd && pfds[i].fd != e->host) i++;
+  if (i == *npfd) {
+    pfds[i].fd = e->host;
+    pfds[i].events = 0;
+    pfds[i].revents = 0;
+    (*npfd)++;
+  }
+  pfds[i].events |= out->type == WASI_EVENT_FD_READ ? POLLIN : POLLOUT;
+  out->pfd = i;
+}
+
+/* Whether ppoll's answer makes subscription `s` ready. */
+static bool fd_ready_for(const sub *s, short re) {
+  if (re & (POLLHUP | POLLERR | POLLNVAL)) return true;
+  return re & (s->type == WASI_EVENT_FD_READ ? POLLIN : POLLOUT);
 }
 
 /* Bytes available to read: what is left of a regular file, else FIONREAD. */
@@ -89,13 +106,15 @@ static void put_event(uint8_t *ev, const sub *s, wasi_errno error, uint64_t nbyt
   wasi_put16(ev + 24, flags);
 }
 
-/* Waits (unless something is already due) and returns the number of
-** events written to `out`. */
-static uint32_t wait_and_report(sub *subs, uint32_t n, struct pollfd *pfds, int npfd, uint8_t *out) {
+/* Waits (unless something is already due) and writes the events to `out`,
+** their number to *nev_out. A failing ppoll (other than EINTR) is the
+** call's error: reporting no event at all would make guests spin. */
+static wasi_errno wait_and_report(sub *subs, uint32_t n, struct pollfd *pfds, int npfd,
+                                  uint8_t *out, uint32_t *nev_out) {
   uint64_t min_rel = UINT64_MAX;
   bool immediate = false;
   for (uint32_t i = 0; i < n; i++) {
-    if (subs[i].error || (subs[i].pfd >= 0 && subs[i].regular)) immediate = true;
+    if (subs[i].error || subs[i].regular) immediate = true;
     else if (subs[i].type == WASI_EVENT_CLOCK && subs[i].rel_ns < min_rel) min_rel = subs[i].rel_ns;
   }
   if (immediate) min_rel = 0;
@@ -105,7 +124,8 @@ static uint32_t wait_and_report(sub *subs, uint32_t n, struct pollfd *pfds, int 
     struct timespec ts = {.tv_sec = (time_t)(left / 1000000000u), .tv_nsec = (long)(left % 1000000000u)};
     int r = ppoll(npfd ? pfds : NULL, (nfds_t)npfd, min_rel == UINT64_MAX ? NULL : &ts, NULL);
     elapsed = now_ns(CLOCK_MONOTONIC) - start;
-    if (r >= 0 || errno != EINTR) break;
+    if (r >= 0) break;
+    if (errno != EINTR) return wasi_errno_from_host(errno);
   }
   uint32_t nev = 0;
   bool fd_ready = false;
@@ -113,9 +133,9 @@ static uint32_t wait_and_report(sub *subs, uint32_t n, struct pollfd *pfds, int 
     sub *s = &subs[i];
     uint8_t *ev = out + (size_t)nev * WASI_EVENT_SIZE;
     if (s->error) { put_event(ev, s, s->error, 0, 0); nev++; continue; }
-    if (s->pfd < 0) continue;
-    short re = pfds[s->pfd].revents;
-    if (!re && !s->regular) continue;
+    if (s->pfd < 0 && !s->regular) continue; /* a clock */
+    short re = s->pfd < 0 ? 0 : pfds[s->pfd].revents;
+    if (!s->regular && !fd_ready_for(s, re)) continue;
     wasi_errno err = (re & POLLNVAL) ? WASI_EBADF : 0;
     uint16_t fl = (re & POLLHUP) ? WASI_EVENTRW_HANGUP : 0;
     put_event(ev, s, err, s->type == WASI_EVENT_FD_READ ? readable_bytes(s) : 0, fl);
@@ -128,7 +148,8 @@ static uint32_t wait_and_report(sub *subs, uint32_t n, struct pollfd *pfds, int 
     put_event(out + (size_t)nev * WASI_EVENT_SIZE, s, 0, 0, 0);
     nev++;
   }
-  return nev;
+  *nev_out = nev;
+  return WASI_ESUCCESS;
 }
 
 WASI_FN(poll_oneoff) {
@@ -156,9 +177,12 @@ WASI_FN(poll_oneoff) {
       decode_fd(CTX(call), s, &subs[i], pfds, &npfd);
     else subs[i].error = WASI_EINVAL;
   }
-  uint32_t nev = wait_and_report(subs, n, pfds, npfd, events);
-  wasi_store(call, outp, events, nev * WASI_EVENT_SIZE);
-  host_write_u32(call, neventsp, nev);
+  uint32_t nev = 0;
+  wasi_errno err = wait_and_report(subs, n, pfds, npfd, events, &nev);
+  if (!err) {
+    wasi_store(call, outp, events, nev * WASI_EVENT_SIZE);
+    host_write_u32(call, neventsp, nev);
+  }
   free(subs); free(pfds); free(events);
-  return wasi_ret(slots, WASI_ESUCCESS);
+  return wasi_ret(slots, err);
 }

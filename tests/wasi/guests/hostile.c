@@ -232,6 +232,24 @@ static void poll_abuse(void) {
   EQ(w_poll_oneoff(P(many), P(many), 4096, P(&nev)), 0);
   EQ(nev, 4096);
   EQ(rd16(many + 8), E_BADF);
+  /* 4096 subscriptions on one stream (stdin is /dev/null, always readable)
+  ** and on a regular file: more than the driver's fd limit of 512, so the
+  ** host must not hand ppoll one entry per subscription */
+  static u32 f;
+  EQ(make_file(3, "polled.txt", "12345"), 0);
+  EQ(open_at(3, 0, "polled.txt", 0, R_READ | R_POLL, 0, 0, &f), 0);
+  memset(many, 0, sizeof many);
+  for (int i = 0; i < 4096; i++) {
+    many[i * 48] = (uint8_t)i;
+    many[i * 48 + 8] = (uint8_t)(i % 3 ? 1 : 2);
+    many[i * 48 + 16] = (uint8_t)(i % 2 ? 0 : f);
+  }
+  EQ(w_poll_oneoff(P(many), P(many), 4096, P(&nev)), 0);
+  EQ(nev, 4096);
+  int errs = 0;
+  for (u32 i = 0; i < nev && i < 4096; i++) errs += rd16(many + i * 32 + 8) != 0;
+  EQ(errs, 0);
+  EQ(w_fd_close(f), 0);
 }
 
 int main(void) {
