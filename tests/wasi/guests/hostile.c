@@ -252,7 +252,28 @@ static void poll_abuse(void) {
   EQ(w_fd_close(f), 0);
 }
 
+/* Opening until the host runs out of descriptors (the driver sets
+** ulimit -n 512) gives EMFILE, never a crash, and closing them recovers. */
+static void fd_exhaustion(void) {
+  static u32 fds[1024];
+  u32 e = 0;
+  int n_open = 0;
+  EQ(make_file(3, "many.txt", "m"), 0);
+  while (n_open < 1024 && (e = open_at(3, 0, "many.txt", 0, R_READ, 0, 0, &fds[n_open])) == 0) n_open++;
+  EQ(e, 33); /* EMFILE */
+  OK(n_open > 100 && n_open < 1024);
+  /* even name operations need a transient host descriptor (the parent) */
+  EQ(w_path_create_directory(3, S("no_fd_left")), 33);
+  EQ(w_fd_close(fds[--n_open]), 0);
+  EQ(w_path_create_directory(3, S("one_fd_left")), 0);
+  for (int i = 0; i < n_open; i++) EQ(w_fd_close(fds[i]), 0);
+  EQ(open_at(3, 0, "many.txt", 0, R_READ, 0, 0, &fd), 0);
+  EQ(fd, 6); /* the lowest free slot again */
+  EQ(w_fd_close(fd), 0);
+}
+
 int main(void) {
+  fd_exhaustion();
   across_grants();
   rights_escalation();
   never_opened();
