@@ -216,9 +216,10 @@ static void cb_call(aot_ctx *c, void *fnp, uint64_t *slots, uint32_t fi, uint32_
   if (fn->host == aot_trampoline) {
     aot_fnrec *fr = fn->userdata;
     aot_ctx *cc = &fr->inst->ctx;
+    if (c->depth <= 0) cb_trap(c, WT_TRAP_STACK_EXHAUSTED, fi, off);
     int64_t depth = cc->depth;
     uintptr_t limit = cc->stack_limit;
-    cc->depth = c->depth;
+    cc->depth = c->depth - 1;
     cc->stack_limit = c->stack_limit;
     cc->ticks = c->ticks;
     fr->inst->am->desc->entries[fr->index](cc, slots);

@@ -257,16 +257,25 @@ static void call_types(ef *e, const mod_functype *t) {
   for (uint32_t k = 0; k < t->nresults; k++) push(e, mod_result(t, k));
 }
 
+/* The call depth is counted at the call site, so exhaustion is reported
+** at the call instruction, as the interpreter does. */
+static void depth_enter(ef *e) {
+  aot_buf_printf(e->o, "if (AOT_UNLIKELY(--c->depth < 0)) aot_trap(c, AOT_STACK_EXHAUSTED, %uu, 0x%xu);\n",
+                 e->fi, e->off);
+}
+
 static void op_call(ef *e, uint32_t func) {
   uint32_t ti = e->m->func_types[func];
   const mod_functype *t = &e->m->types[ti];
   char callee[96];
-  if (func < e->m->nfunc_imports)
+  bool native = func >= e->m->nfunc_imports;
+  if (!native)
     snprintf(callee, sizeof callee, "gc%u(c, c->funcs[%u], %uu, 0x%xu", ti, func, e->fi, e->off);
   else
     snprintf(callee, sizeof callee, "f%u(c", func);
+  if (native) depth_enter(e);
   emit_call_expr(e, t, ti, callee);
-  aot_buf_puts(e->o, "\n");
+  aot_buf_puts(e->o, native ? " c->depth++;\n" : "\n");
   call_types(e, t);
 }
 
@@ -282,8 +291,9 @@ static void op_call_indirect(ef *e, uint32_t ti, uint32_t table) {
                  "  if (AOT_LIKELY(T.native != 0)) { ",
                  table, e->h, ti, e->fi, e->off);
   snprintf(callee, sizeof callee, "((aot_ft%u)T.native)(c", ti);
+  depth_enter(e);
   emit_call_expr(e, t, ti, callee);
-  aot_buf_puts(e->o, " }\n  else { ");
+  aot_buf_puts(e->o, " c->depth++; }\n  else { ");
   snprintf(callee, sizeof callee, "gc%u(c, T.fn, %uu, 0x%xu", ti, e->fi, e->off);
   emit_call_expr(e, t, ti, callee);
   aot_buf_puts(e->o, " } }\n");
@@ -520,6 +530,7 @@ static void op_bulk_memory(ef *e, const dec_instr *ins) {
 static bool emit_instr(ef *e, const dec_instr *ins) {
   ef_ctrl *c = cur(e);
   uint8_t op = ins->op;
+  e->off = (uint32_t)ins->offset;
   if (op == WASM_OP_block || op == WASM_OP_loop || op == WASM_OP_if) {
     op_block(e, ins);
     return false;
@@ -530,7 +541,6 @@ static bool emit_instr(ef *e, const dec_instr *ins) {
   }
   if (op == WASM_OP_end) return op_end(e);
   if (c->unreachable || c->dead) return false;
-  e->off = (uint32_t)ins->offset;
   if (op == WASM_PREFIX_FC) {
     const op_info *oi = &fc_table[ins->sub];
     if (ins->sub <= WASM_OPFC_i64_trunc_sat_f64_u) emit_plain(e, oi, ins);
@@ -650,12 +660,13 @@ wt_status aot_emit_func(const wt_module *m, uint32_t i, aot_buf *out, wt_error *
     emit_params(out, e.ft);
     aot_buf_puts(out, ") {\n");
     emit_decls(&e, out);
+    /* The native stack itself is checked on entry (a big frame could
+    ** overflow it before the depth limit is reached). */
     aot_buf_printf(out,
-                   "  if (AOT_UNLIKELY(--c->depth < 0 || (uintptr_t)__builtin_frame_address(0) "
-                   "< c->stack_limit)) aot_trap(c, AOT_STACK_EXHAUSTED, %uu, 0x%xu);\n",
+                   "  if (AOT_UNLIKELY((uintptr_t)__builtin_frame_address(0) < c->stack_limit)) "
+                   "aot_trap(c, AOT_STACK_EXHAUSTED, %uu, 0x%xu);\n",
                    e.fi, e.f->code_offset);
     aot_buf_put(out, body.p, body.len);
-    aot_buf_puts(out, "  c->depth++;\n");
     const mod_functype *t = e.ft;
     if (t->nresults == 1) {
       aot_buf_printf(out, "  return %s0;\n", pfx(mod_result(t, 0)));
