@@ -6,8 +6,9 @@ wasm32-wasi (clang-14 -O2, scalar and -msimd128, plus the hand-SIMD resize),
 runs them interleaved N times under each engine `wasitorch run` offers
 (interp always; aot when `wasitorch run --help` lists it), checks that every
 build prints the same checksum, and writes medians and slowdown ratios to
-bench/results/kernels.json and kernels.md. It also measures the start-up time
-of a hello-world module against a native hello.
+bench/results/kernels.json and kernels.md (kernels-quick.* with --quick).
+It also measures the start-up time of a hello-world module against a native
+hello. --check is the quick correctness pass for CI (checksums only).
 
 Each kernel times its own hot loop (CLOCK_PROCESS_CPUTIME_ID and
 CLOCK_MONOTONIC), so ratios exclude process start-up and module translation;
@@ -70,8 +71,12 @@ def parse_args(argv):
     p.add_argument("--no-simd", action="store_true", help="skip the -msimd128 builds")
     p.add_argument("--hello-reps", type=int, help="start-up repetitions (default 30; quick 10)")
     p.add_argument("--quick", action="store_true", help="small scale, fewer repetitions")
+    p.add_argument("--check", action="store_true", help="correctness only: every build once "
+                   "at scale 1, checksums must agree; no timing files written (for CI)")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per run (default 900)")
     a = p.parse_args(argv)
+    if a.check:
+        a.reps, a.scale = 1, 1
     a.reps = a.reps or (3 if a.quick else 5)
     a.scale = a.scale or (2 if a.quick else 8)
     a.hello_reps = a.hello_reps or (10 if a.quick else 30)
@@ -93,12 +98,15 @@ def find_wasitorch(arg):
 
 
 def detect_engines(wt):
-    """Engines from `wasitorch run --help`: '--engine aot|interp|auto' style text."""
+    """Engines named near `--engine` in `wasitorch run --help` (e.g.
+    '--engine aot|interp|auto'); returns (engines, has --engine, has --compile)."""
     out = subprocess.run([wt, "run", "--help"], capture_output=True, text=True).stdout
-    m = re.search(r"--engine\s+(\S+)", out)
-    if not m:
+    lines = out.splitlines()
+    at = next((i for i, l in enumerate(lines) if "--engine" in l), None)
+    if at is None:
         return ["interp"], False, "--compile" in out
-    names = [e for e in re.split(r"[|,]", m.group(1)) if e in ("interp", "aot")]
+    text = " ".join(lines[at:at + 3])
+    names = [e for e in ("interp", "aot") if re.search(r"\b%s\b" % e, text)]
     return names or ["interp"], True, "--compile" in out
 
 
@@ -384,6 +392,23 @@ def write_markdown(path, doc, variants):
         f.write("\n".join(L))
 
 
+def check_only(args, variants, runs, skipped):
+    """--check: every variant that ran must print the native checksum."""
+    bad = 0
+    for k in args.kernels:
+        want = {r.get("checksum") for r in runs[k]["native"]}
+        for v in variants:
+            for r in runs[k].get(v.label, []):
+                if "error" in r or {r["checksum"]} != want:
+                    log("FAIL %s %s: %s (native %s)" % (k, v.label, r.get("error") or
+                                                       r["checksum"], sorted(want)))
+                    bad += 1
+    n = sum(len(runs[k][v.label]) for k in args.kernels for v in variants)
+    log("check: %d runs, %d failed, %d variants skipped as unsupported" %
+        (n, bad, sum(1 for x in skipped.values() if x)))
+    return 1 if bad else 0
+
+
 def main(argv):
     args = parse_args(argv)
     wt = find_wasitorch(args.wasitorch)
@@ -399,6 +424,8 @@ def main(argv):
     variants = make_variants(engines, paths, args.kernels)
     skipped = probe(ctx, variants, paths, args.kernels)
     runs = run_kernels(ctx, args, variants, paths, skipped)
+    if args.check:
+        return check_only(args, variants, runs, skipped)
     hello = hello_startup(ctx, args, paths)
     res = summarise(args, variants, runs, skipped)
     doc = {"machine": machine, "scale": args.scale, "reps": args.reps, "quick": args.quick,
@@ -409,16 +436,18 @@ def main(argv):
            "kernels": res, "geomean": geomeans(args, variants, res), "hello": hello}
     doc["machine"]["loadavg_end"] = os.getloadavg()
     os.makedirs(args.out_dir, exist_ok=True)
-    with open(os.path.join(args.out_dir, "kernels.json"), "w") as f:
+    # --quick never overwrites the full run's figures (same rule as models.py).
+    stem = os.path.join(args.out_dir, "kernels-quick" if args.quick else "kernels")
+    with open(stem + ".json", "w") as f:
         json.dump(doc, f, indent=1)
-    write_markdown(os.path.join(args.out_dir, "kernels.md"), doc, variants)
+    write_markdown(stem + ".md", doc, variants)
     bad = [k for k in args.kernels if not res[k]["_checksum_ok"]]
     for label, g in doc["geomean"].items():
         log("geomean %-11s %.2fx (cpu), %.2fx (wall)" % (label, g["ratio_cpu"], g["ratio_wall"]))
     if bad:
         log("CHECKSUM MISMATCH: " + ", ".join(bad))
         return 2
-    log("wrote %s/kernels.{json,md}" % args.out_dir)
+    log("wrote %s.{json,md}" % stem)
     return 0
 
 
