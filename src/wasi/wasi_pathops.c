@@ -111,9 +111,16 @@ WASI_FN(path_open) {
   if (!err && !host_mem(call, outp, 4)) err = WASI_EFAULT;
   if (!err) err = wasi_path_copy(call, host_arg_u32(slots, 2), host_arg_u32(slots, 3), &path);
   int hfd = -1;
-  if (!err) err = wasi_sb_open(c, d->host, path, host_open_flags(oflags, base, fdflags), 0666,
-                               lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &hfd);
+  /* Always opened non-blocking, so a FIFO without a peer cannot hang the
+  ** runtime inside open() (past any execution deadline); the flag is
+  ** cleared again unless the guest asked for it. */
+  if (!err) err = wasi_sb_open(c, d->host, path, host_open_flags(oflags, base, fdflags) | O_NONBLOCK,
+                               0666, lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &hfd);
   free(path);
+  if (!err && !(fdflags & WASI_FDFLAG_NONBLOCK)) {
+    int fl = fcntl(hfd, F_GETFL);
+    if (fl < 0 || fcntl(hfd, F_SETFL, fl & ~O_NONBLOCK) != 0) { err = host_err(); close(hfd); }
+  }
   if (err) return wasi_ret(slots, err);
   struct stat st;
   if (fstat(hfd, &st) != 0) { err = host_err(); close(hfd); return wasi_ret(slots, err); }

@@ -24,6 +24,7 @@ printf secret > "$T/box/outside/canary.txt"
 ln -s /etc "$T/box/rw/etc_link"
 ln -s ../outside "$T/box/rw/up"
 ln -s ../outside/canary.txt "$T/box/rw/canary_link"
+[ "$TEST" = hostile ] && mkfifo "$T/box/rw/fifo"
 if [ "$TEST" = race ]; then
   mkdir "$T/box/rw/swap"
   printf inside > "$T/box/rw/swap/target.txt"

@@ -272,7 +272,26 @@ static void fd_exhaustion(void) {
   EQ(w_fd_close(fd), 0);
 }
 
+/* rw/fifo is a FIFO nobody else opens: opening it must not hang. */
+static void fifo(void) {
+  static uint8_t fs[24];
+  static char b[8];
+  EQ(open_at(3, 0, "fifo", 0, R_READ, 0, 0, &fd), 0);
+  EQ(w_fd_fdstat_get(fd, P(fs)), 0);
+  EQ(FS_TYPE(fs), FT_UNKNOWN);
+  EQ(FS_FLAGS(fs), 0); /* blocking, as asked */
+  EQ(read_buf(fd, b, sizeof b, &n), 0);
+  EQ(n, 0); /* no writer: end of file */
+  EQ(w_fd_close(fd), 0);
+  EQ(open_at(3, 0, "fifo", 0, R_WRITE, 0, 0, &fd), 60); /* ENXIO: no reader */
+  EQ(open_at(3, 0, "fifo", 0, R_READ, 0, FD_NONBLOCK, &fd), 0);
+  EQ(w_fd_fdstat_get(fd, P(fs)), 0);
+  EQ(FS_FLAGS(fs), FD_NONBLOCK);
+  EQ(w_fd_close(fd), 0);
+}
+
 int main(void) {
+  fifo();
   fd_exhaustion();
   across_grants();
   rights_escalation();
