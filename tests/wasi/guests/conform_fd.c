@@ -170,6 +170,12 @@ static void check_filestat(void) {
   EQ(buf[0] | buf[7], 0); /* the grown part reads as zeros */
   EQ(w_fd_filestat_set_size(fd, (u64)1 << 63), E_INVAL);
   EQ(w_fd_filestat_get(fd, mem_end() - 63), E_FAULT);
+  EQ(w_fd_close(fd), 0);
+}
+
+/* fd_filestat_set_times and the sync/advise/allocate family on st.txt. */
+static void check_times_sync(void) {
+  EQ(open_at(3, 0, "st.txt", 0, R_FILE_ALL, 0, 0, &fd), 0);
   /* explicit times, exact to the nanosecond */
   EQ(w_fd_filestat_set_times(fd, 1000000000123ull, 2000000000456ull, FST_ATIM | FST_MTIM), 0);
   EQ(w_fd_filestat_get(fd, P(st)), 0);
@@ -379,6 +385,7 @@ int main(void) {
   check_rights_needed();
   check_fdstat();
   check_filestat();
+  check_times_sync();
   check_close_renumber();
   check_prestat();
   check_readdir();
