@@ -19,6 +19,7 @@
 #include <string.h>
 
 typedef void *aot_ref; /* funcref / externref: a wt_func* or the embedder's pointer */
+typedef wv128 aot_v128; /* from v128.h, embedded before this file */
 
 #define AOT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define AOT_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -63,6 +64,18 @@ static inline uint64_t aot_ea(aot_ctx *c, uint32_t a, uint64_t o, uint32_t n, ui
 #else
 #define AOT_FORCE_READ(v) ((void)0)
 #endif
+
+/* The same for v128 loads, whose value lives in a vector register. */
+#if AOT_GUARD && defined(__x86_64__)
+#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "x"(v))
+#elif AOT_GUARD && defined(__aarch64__)
+#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "w"(v))
+#elif AOT_GUARD
+#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "m"(v))
+#else
+#define AOT_FORCE_READ_V(v) ((void)0)
+#endif
+static inline wv128 aot_vkeep(wv128 v) { AOT_FORCE_READ_V(v); return v; }
 
 #define AOT_LOAD(name, T, ST, N, CONV)                                              \
   static inline T op_##name(aot_ctx *c, uint8_t *m, uint32_t a, uint64_t o, uint32_t fi, \

@@ -18,42 +18,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aot/aot.h"
-#include "wasm/decode_instr.h"
-
-enum { K_FUNC, K_BLOCK, K_LOOP, K_IF };
-
-typedef struct ef_ctrl {
-  uint8_t kind;
-  uint32_t label;
-  uint32_t base;        /* stack height below the block's parameters */
-  uint32_t np, nr;
-  const uint8_t *pt;    /* parameter types */
-  const uint8_t *rt;    /* result types */
-  uint8_t one;          /* storage for a single-valtype block type */
-  bool unreachable;     /* the rest of this block is dead */
-  bool dead;            /* the whole construct sits in dead code */
-} ef_ctrl;
-
-typedef struct ef {
-  const wt_module *m;
-  uint32_t fi;              /* function index (imports first) */
-  const mod_functype *ft;
-  const mod_func *f;
-  aot_buf *o;
-  uint8_t *types;           /* operand stack types */
-  uint32_t h, cap, maxh;
-  ef_ctrl *ctl;
-  uint32_t nctl, capctl;
-  uint32_t nlabels;
-  uint8_t *gused;           /* globals referenced, for the G<n> caches */
-  bool oom;
-  uint32_t off;             /* offset of the current instruction */
-} ef;
+#include "aot/aot_emit.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static const char *pfx(uint8_t t) {
+const char *ef_pfx(uint8_t t) {
   switch (t) {
   case WT_I32: return "si";
   case WT_I64: return "sj";
@@ -68,7 +37,7 @@ static uint8_t local_type(const ef *e, uint32_t i) {
   return i < e->ft->nparams ? mod_param(e->ft, i) : e->f->local_types[i - e->ft->nparams];
 }
 
-static void push(ef *e, uint8_t t) {
+void ef_push(ef *e, uint8_t t) {
   if (e->h == e->cap) {
     uint32_t cap = e->cap ? e->cap * 2 : 64;
     uint8_t *p = realloc(e->types, cap);
@@ -93,7 +62,7 @@ static void put_to_slot(ef *e, uint8_t t, uint32_t h) {
   case WT_F32: aot_buf_printf(e->o, "aot_b32(sf%u)", h); break;
   case WT_F64: aot_buf_printf(e->o, "aot_b64(sd%u)", h); break;
   case WT_FUNCREF: case WT_EXTERNREF: aot_buf_printf(e->o, "(uint64_t)(uintptr_t)sr%u", h); break;
-  default: aot_buf_printf(e->o, "(uint64_t)%s%u", pfx(t), h); break;
+  default: aot_buf_printf(e->o, "(uint64_t)%s%u", ef_pfx(t), h); break;
   }
 }
 
@@ -105,7 +74,7 @@ static void emit_branch(ef *e, const ef_ctrl *c) {
   const uint8_t *t = c->kind == K_LOOP ? c->pt : c->rt;
   for (uint32_t k = 0; k < n; k++) {
     uint32_t dst = c->base + k, src = e->h - n + k;
-    if (dst != src) aot_buf_printf(e->o, " %s%u = %s%u;", pfx(t[k]), dst, pfx(t[k]), src);
+    if (dst != src) aot_buf_printf(e->o, " %s%u = %s%u;", ef_pfx(t[k]), dst, ef_pfx(t[k]), src);
   }
   aot_buf_printf(e->o, " goto L%u;", c->label);
 }
@@ -166,14 +135,14 @@ static void op_block(ef *e, const dec_instr *ins) {
     ** before the branch so the jump never skips their initialisation. */
     for (uint32_t k = 0; k < c->np; k++)
       aot_buf_printf(e->o, "%s P%u_%u = %s%u;\n", aot_ctype(c->pt[k]), c->label, k,
-                     pfx(c->pt[k]), c->base + k);
+                     ef_pfx(c->pt[k]), c->base + k);
     aot_buf_printf(e->o, "if (!si%u) goto E%u;\n", e->h, c->label);
   }
 }
 
 static void reset_to(ef *e, const ef_ctrl *c, uint32_t n, const uint8_t *t) {
   e->h = c->base;
-  for (uint32_t k = 0; k < n; k++) push(e, t[k]);
+  for (uint32_t k = 0; k < n; k++) ef_push(e, t[k]);
 }
 
 static void op_else(ef *e) {
@@ -181,7 +150,7 @@ static void op_else(ef *e) {
   if (c->dead) return;
   aot_buf_printf(e->o, "goto L%u;\nE%u:;\n", c->label, c->label);
   for (uint32_t k = 0; k < c->np; k++)
-    aot_buf_printf(e->o, "%s%u = P%u_%u;\n", pfx(c->pt[k]), c->base + k, c->label, k);
+    aot_buf_printf(e->o, "%s%u = P%u_%u;\n", ef_pfx(c->pt[k]), c->base + k, c->label, k);
   reset_to(e, c, c->np, c->pt);
   c->kind = K_BLOCK; /* the else arm ends like a block */
   c->unreachable = false;
@@ -237,16 +206,16 @@ static void emit_call_expr(ef *e, const mod_functype *t, uint32_t type_index,
                            const char *callee) {
   uint32_t base = e->h - t->nparams;
   if (t->nresults == 1)
-    aot_buf_printf(e->o, "%s%u = ", pfx(mod_result(t, 0)), base);
+    aot_buf_printf(e->o, "%s%u = ", ef_pfx(mod_result(t, 0)), base);
   else if (t->nresults > 1)
     aot_buf_printf(e->o, "{ aot_rs%u R = ", type_index);
   aot_buf_puts(e->o, callee);
   for (uint32_t k = 0; k < t->nparams; k++)
-    aot_buf_printf(e->o, ", %s%u", pfx(mod_param(t, k)), base + k);
+    aot_buf_printf(e->o, ", %s%u", ef_pfx(mod_param(t, k)), base + k);
   aot_buf_puts(e->o, ");");
   if (t->nresults > 1) {
     for (uint32_t k = 0; k < t->nresults; k++)
-      aot_buf_printf(e->o, " %s%u = R.r%u;", pfx(mod_result(t, k)), base + k, k);
+      aot_buf_printf(e->o, " %s%u = R.r%u;", ef_pfx(mod_result(t, k)), base + k, k);
     aot_buf_puts(e->o, " }");
   }
 }
@@ -254,7 +223,7 @@ static void emit_call_expr(ef *e, const mod_functype *t, uint32_t type_index,
 /* Replaces the arguments on the type stack by the results. */
 static void call_types(ef *e, const mod_functype *t) {
   e->h -= t->nparams;
-  for (uint32_t k = 0; k < t->nresults; k++) push(e, mod_result(t, k));
+  for (uint32_t k = 0; k < t->nresults; k++) ef_push(e, mod_result(t, k));
 }
 
 /* The call depth is counted at the call site, so exhaustion is reported
@@ -309,12 +278,18 @@ static void global_read(ef *e, uint8_t t, uint32_t g, uint32_t dst) {
   case WT_I64: aot_buf_printf(e->o, "sj%u = *G%u;\n", dst, g); break;
   case WT_F32: aot_buf_printf(e->o, "sf%u = aot_f32((uint32_t)*G%u);\n", dst, g); break;
   case WT_F64: aot_buf_printf(e->o, "sd%u = aot_f64(*G%u);\n", dst, g); break;
+  /* A v128 global's cell is wt_global.val, directly followed by .hi. */
+  case WT_V128: aot_buf_printf(e->o, "sv%u = wv_make(G%u[0], G%u[1]);\n", dst, g, g); break;
   default: aot_buf_printf(e->o, "sr%u = (void *)(uintptr_t)*G%u;\n", dst, g); break;
   }
 }
 
 static void global_write(ef *e, uint8_t t, uint32_t g, uint32_t src) {
   e->gused[g] = 1;
+  if (t == WT_V128) {
+    aot_buf_printf(e->o, "G%u[0] = wv_lo(sv%u); G%u[1] = wv_hi(sv%u);\n", g, src, g, src);
+    return;
+  }
   aot_buf_printf(e->o, "*G%u = ", g);
   put_to_slot(e, t, src);
   aot_buf_puts(e->o, ";\n");
@@ -357,18 +332,18 @@ static void emit_plain(ef *e, const op_info *oi, const dec_instr *ins) {
   uint32_t np = (uint32_t)(colon - oi->sig);
   uint32_t base = e->h - np;
   bool mem = oi->imm == IMM_MEMARG;
-  if (colon[1]) aot_buf_printf(e->o, "%s%u = ", pfx(sig_type(colon[1])), base);
+  if (colon[1]) aot_buf_printf(e->o, "%s%u = ", ef_pfx(sig_type(colon[1])), base);
   aot_buf_printf(e->o, "op_%s(", oi->name);
   bool traps = mem || op_traps(oi->name);
   if (mem) aot_buf_puts(e->o, "c, M, ");
   else if (traps) aot_buf_puts(e->o, "c, ");
   for (uint32_t k = 0; k < np; k++)
-    aot_buf_printf(e->o, "%s%s%u", k ? ", " : "", pfx(sig_type(oi->sig[k])), base + k);
+    aot_buf_printf(e->o, "%s%s%u", k ? ", " : "", ef_pfx(sig_type(oi->sig[k])), base + k);
   if (mem) aot_buf_printf(e->o, ", %lluull", (unsigned long long)ins->bits);
   if (traps) aot_buf_printf(e->o, ", %uu, 0x%xu", e->fi, e->off);
   aot_buf_puts(e->o, ");\n");
   e->h = base;
-  if (colon[1]) push(e, sig_type(colon[1]));
+  if (colon[1]) ef_push(e, sig_type(colon[1]));
 }
 
 static void emit_const(ef *e, const dec_instr *ins) {
@@ -376,19 +351,19 @@ static void emit_const(ef *e, const dec_instr *ins) {
   switch (ins->op) {
   case WASM_OP_i32_const:
     aot_buf_printf(e->o, "si%u = 0x%xu;\n", h, (uint32_t)ins->bits);
-    push(e, WT_I32);
+    ef_push(e, WT_I32);
     break;
   case WASM_OP_i64_const:
     aot_buf_printf(e->o, "sj%u = 0x%llxull;\n", h, (unsigned long long)ins->bits);
-    push(e, WT_I64);
+    ef_push(e, WT_I64);
     break;
   case WASM_OP_f32_const:
     aot_buf_printf(e->o, "sf%u = aot_f32(0x%xu);\n", h, (uint32_t)ins->bits);
-    push(e, WT_F32);
+    ef_push(e, WT_F32);
     break;
   default:
     aot_buf_printf(e->o, "sd%u = aot_f64(0x%llxull);\n", h, (unsigned long long)ins->bits);
-    push(e, WT_F64);
+    ef_push(e, WT_F64);
     break;
   }
 }
@@ -400,19 +375,19 @@ static void op_variable(ef *e, const dec_instr *ins) {
   switch (ins->op) {
   case WASM_OP_local_get: {
     uint8_t t = local_type(e, i);
-    aot_buf_printf(e->o, "%s%u = l%u;\n", pfx(t), e->h, i);
-    push(e, t);
+    aot_buf_printf(e->o, "%s%u = l%u;\n", ef_pfx(t), e->h, i);
+    ef_push(e, t);
     break;
   }
   case WASM_OP_local_set:
   case WASM_OP_local_tee:
-    aot_buf_printf(e->o, "l%u = %s%u;\n", i, pfx(top(e, 0)), e->h - 1);
+    aot_buf_printf(e->o, "l%u = %s%u;\n", i, ef_pfx(top(e, 0)), e->h - 1);
     if (ins->op == WASM_OP_local_set) e->h--;
     break;
   case WASM_OP_global_get: {
     uint8_t t = e->m->global_types[i].type;
     global_read(e, t, i, e->h);
-    push(e, t);
+    ef_push(e, t);
     break;
   }
   default: /* global.set */
@@ -429,23 +404,23 @@ static void op_parametric(ef *e, const dec_instr *ins) {
   case WASM_OP_select_t: {
     uint8_t t = top(e, 1);
     uint32_t b = e->h - 3;
-    aot_buf_printf(e->o, "%s%u = si%u ? %s%u : %s%u;\n", pfx(t), b, b + 2, pfx(t), b, pfx(t),
+    aot_buf_printf(e->o, "%s%u = si%u ? %s%u : %s%u;\n", ef_pfx(t), b, b + 2, ef_pfx(t), b, ef_pfx(t),
                    b + 1);
     e->h = b + 1;
     break;
   }
   case WASM_OP_ref_null:
     aot_buf_printf(e->o, "sr%u = 0;\n", e->h);
-    push(e, ins->valtype);
+    ef_push(e, ins->valtype);
     break;
   case WASM_OP_ref_is_null:
     aot_buf_printf(e->o, "si%u = sr%u == 0;\n", e->h - 1, e->h - 1);
     e->h--;
-    push(e, WT_I32);
+    ef_push(e, WT_I32);
     break;
   default: /* ref.func */
     aot_buf_printf(e->o, "sr%u = c->funcs[%u];\n", e->h, ins->a);
-    push(e, WT_FUNCREF);
+    ef_push(e, WT_FUNCREF);
     break;
   }
 }
@@ -458,7 +433,7 @@ static void op_table(ef *e, const dec_instr *ins) {
     aot_buf_printf(e->o, "sr%u = c->rt->table_get(c, %uu, si%u, %uu, 0x%xu);\n", h - 1, ins->a,
                    h - 1, fi, off);
     e->h--;
-    push(e, e->m->tables[ins->a].elem_type);
+    ef_push(e, e->m->tables[ins->a].elem_type);
     return;
   }
   if (ins->op == WASM_OP_table_set) {
@@ -470,13 +445,13 @@ static void op_table(ef *e, const dec_instr *ins) {
   switch (ins->sub) {
   case WASM_OPFC_table_size:
     aot_buf_printf(e->o, "si%u = c->rt->table_size(c, %uu);\n", h, ins->a);
-    push(e, WT_I32);
+    ef_push(e, WT_I32);
     break;
   case WASM_OPFC_table_grow:
     aot_buf_printf(e->o, "si%u = c->rt->table_grow(c, %uu, sr%u, si%u);\n", h - 2, ins->a,
                    h - 2, h - 1);
     e->h -= 2;
-    push(e, WT_I32);
+    ef_push(e, WT_I32);
     break;
   case WASM_OPFC_table_fill:
     aot_buf_printf(e->o, "c->rt->table_fill(c, %uu, si%u, sr%u, si%u, %uu, 0x%xu);\n", ins->a,
@@ -541,6 +516,10 @@ static bool emit_instr(ef *e, const dec_instr *ins) {
   }
   if (op == WASM_OP_end) return op_end(e);
   if (c->unreachable || c->dead) return false;
+  if (op == WASM_PREFIX_SIMD) {
+    aot_emit_simd(e, ins);
+    return false;
+  }
   if (op == WASM_PREFIX_FC) {
     const op_info *oi = &fc_table[ins->sub];
     if (ins->sub <= WASM_OPFC_i64_trunc_sat_f64_u) emit_plain(e, oi, ins);
@@ -577,7 +556,7 @@ static bool emit_instr(ef *e, const dec_instr *ins) {
     return false;
   case WASM_OP_memory_size:
     aot_buf_printf(e->o, "si%u = op_memory_size(c);\n", e->h);
-    push(e, WT_I32);
+    ef_push(e, WT_I32);
     return false;
   case WASM_OP_memory_grow:
     aot_buf_printf(e->o, "si%u = c->rt->memory_grow(c, si%u);\n", e->h - 1, e->h - 1);
@@ -599,14 +578,14 @@ static void emit_decls(ef *e, aot_buf *o) {
   uint32_t np = e->ft->nparams;
   for (uint32_t i = 0; i < e->f->nlocals; i++) {
     uint8_t t = e->f->local_types[i];
-    aot_buf_printf(o, "  %s l%u = 0;\n", aot_ctype(t), np + i);
+    aot_buf_printf(o, "  %s l%u = %s;\n", aot_ctype(t), np + i, t == WT_V128 ? "{0}" : "0");
   }
-  static const uint8_t kinds[5] = {WT_I32, WT_I64, WT_F32, WT_F64, WT_FUNCREF};
-  for (int k = 0; k < 5 && e->maxh; k++) {
+  static const uint8_t kinds[6] = {WT_I32, WT_I64, WT_F32, WT_F64, WT_FUNCREF, WT_V128};
+  for (int k = 0; k < 6 && e->maxh; k++) {
     for (uint32_t h = 0; h < e->maxh; h++) {
       if (h % 16 == 0) aot_buf_printf(o, "%s  %s ", h ? ";\n" : "", aot_ctype(kinds[k]));
       else aot_buf_puts(o, ", ");
-      aot_buf_printf(o, "%s%u", pfx(kinds[k]), h);
+      aot_buf_printf(o, "%s%u", ef_pfx(kinds[k]), h);
     }
     aot_buf_puts(o, ";\n");
   }
@@ -635,7 +614,6 @@ static bool emit_body(ef *e) {
   dec_instr ins;
   while (!e->oom && !e->o->oom) {
     if (!dec_instr_next(&rd, &ins)) return false;
-    if (dec_instr_simd(&ins)) return false;
     if (emit_instr(e, &ins)) return true;
   }
   return false;
@@ -669,11 +647,11 @@ wt_status aot_emit_func(const wt_module *m, uint32_t i, aot_buf *out, wt_error *
     aot_buf_put(out, body.p, body.len);
     const mod_functype *t = e.ft;
     if (t->nresults == 1) {
-      aot_buf_printf(out, "  return %s0;\n", pfx(mod_result(t, 0)));
+      aot_buf_printf(out, "  return %s0;\n", ef_pfx(mod_result(t, 0)));
     } else if (t->nresults > 1) {
       aot_buf_printf(out, "  { aot_rs%u R;", ti);
       for (uint32_t k = 0; k < t->nresults; k++)
-        aot_buf_printf(out, " R.r%u = %s%u;", k, pfx(mod_result(t, k)), k);
+        aot_buf_printf(out, " R.r%u = %s%u;", k, ef_pfx(mod_result(t, k)), k);
       aot_buf_puts(out, " return R; }\n");
     }
     aot_buf_puts(out, "}\n\n");
