@@ -2,13 +2,16 @@
 """torch_perf_explore.py -- the measurements behind docs/torch-performance.md.
 
 Usage: /usr/bin/python3 tests/torch/torch_perf_explore.py --model FROZEN.pt
-           --shape 1,3,224,224 [--threads 1] [--repeat 30] [--only NAME,...]
+           --shape 1,3,224,224 [--threads 1] [--repeat 30] [--only "NAME;NAME..."]
 
-Loads a *traced* or *frozen* TorchScript file and times one forward() per
-variant (graph preparation x process setting) with libtorch 1.13 through
-its Python binding (the same C++ kernels the backend calls; the Python
-overhead is a few microseconds per call). Prints, per variant, the median
-and p90 latency in ms and the max abs difference to the as-is output.
+Loads a *traced* or *frozen* TorchScript file, builds every variant (graph
+preparation x process setting) and warms it up, then times forward()
+round-robin over the variants (so changes in machine load hit all alike)
+with libtorch 1.13 through its Python binding (the same C++ kernels the
+backend calls; the Python overhead is a few microseconds per call).
+Prints, per variant, the minimum and median wall ms, the median CPU ms of
+the calling thread (= all the work at one thread) and the max abs
+difference to the as-is output.
 Not a CTest test: timings depend on the machine's load.
 """
 import argparse
@@ -48,18 +51,17 @@ def prepare(path, name):
     raise ValueError(name)
 
 
-def time_it(fn, x, warmup, repeat):
-    with torch.inference_mode():
-        for _ in range(warmup):
-            out = fn(x)
-        ts, cs = [], []
-        for _ in range(repeat):
-            t0, c0 = time.perf_counter(), time.process_time()
-            out = fn(x)
-            ts.append((time.perf_counter() - t0) * 1e3)
-            cs.append((time.process_time() - c0) * 1e3)
-    ts.sort()
-    return statistics.median(ts), ts[min(len(ts) - 1, int(0.9 * len(ts)))], statistics.median(cs), out
+def timed_call(fn, x, setting):
+    """One forward() with the variant's setting switched on around it."""
+    if setting is not None:
+        apply_setting(setting, True)
+    try:
+        t0, c0 = time.perf_counter(), time.thread_time()
+        out = fn(x)
+        return (time.perf_counter() - t0) * 1e3, (time.thread_time() - c0) * 1e3, out
+    finally:
+        if setting is not None:
+            apply_setting(setting, False)
 
 
 VARIANTS = {
@@ -76,7 +78,11 @@ VARIANTS = {
     "freeze,cpu-fuser": ("freeze", "cpu_fuser", False),
     "freeze+cl,cpu-fuser": ("cl_freeze", "cpu_fuser", True),
     "freeze,flush-denormal": ("freeze", "flush_denormal", False),
+    "freeze,llga": ("freeze", "llga", False),
+    "freeze+cl,llga": ("cl_freeze", "llga", True),
     "ofi,flush-denormal": ("ofi", "flush_denormal", False),
+    "freeze+cl,flush-denormal": ("cl_freeze", "flush_denormal", True),
+    "ofi+cl,flush-denormal": ("cl_ofi", "flush_denormal", True),
 }
 
 
@@ -90,6 +96,8 @@ def apply_setting(setting, on):
     elif setting == "cpu_fuser":
         torch._C._jit_override_can_fuse_on_cpu(on)
         torch._C._jit_set_texpr_fuser_enabled(True)
+    elif setting == "llga":
+        torch.jit.enable_onednn_fusion(on)
     elif setting == "flush_denormal":
         torch.set_flush_denormal(on)
 
@@ -101,34 +109,44 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--only", default="")
+    ap.add_argument("--only", default="", help="variant names separated by ;")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     shape = [int(s) for s in args.shape.split(",")]
     x = torch.rand(*shape, generator=torch.Generator().manual_seed(1))
-    ref = None
-    names = args.only.split(",") if args.only else list(VARIANTS)
-    for name in names:
-        prep, setting, cl = VARIANTS[name]
-        if setting != "no_optimize":
-            apply_setting(setting, True)
-        try:
-            m = prepare(args.model, prep)
-            xi = x.contiguous(memory_format=torch.channels_last) if cl else x
-            if setting == "no_optimize":  # freezing needs the optimizer: switch it off afterwards
-                apply_setting(setting, True)
-            med, p90, cpu, out = time_it(m, xi, args.warmup, args.repeat)
-            out = out.to_dense() if out.is_mkldnn else out
-            if ref is None:
-                ref = prepare(args.model, "asis")(x) if name != "asis" else out
-            diff = (out - ref).abs().max().item()
-            rel = diff / max(ref.abs().max().item(), 1e-30)
-            print(f"{name:24s} t={args.threads} median {med:8.2f} ms  p90 {p90:8.2f} ms  cpu {cpu:8.2f} ms  "
-                  f"maxdiff {diff:.3e} (rel {rel:.1e})", flush=True)
-        except Exception as e:  # report and go on: some variants fail on some models
-            print(f"{name:24s} t={args.threads} FAILED: {str(e).splitlines()[0]}", flush=True)
-        finally:
-            apply_setting(setting, False)
+    names = args.only.split(";") if args.only else list(VARIANTS)
+    with torch.inference_mode():
+        ref = prepare(args.model, "asis")(x)
+        ready = {}
+        for name in names:  # build + warm up each variant under its setting
+            prep, setting, cl = VARIANTS[name]
+            try:
+                if setting != "no_optimize":  # freezing needs the graph optimizer
+                    apply_setting(setting, True)
+                m = prepare(args.model, prep)
+                apply_setting(setting, False)
+                xi = x.contiguous(memory_format=torch.channels_last) if cl else x
+                for _ in range(args.warmup):
+                    _, _, out = timed_call(m, xi, setting)
+                ready[name] = (m, xi, setting, out)
+            except Exception as e:  # report and go on: some variants fail on some models
+                apply_setting(setting, False)
+                print(f"{name:24s} t={args.threads} FAILED: {str(e).splitlines()[0]}", flush=True)
+        walls = {n: [] for n in ready}
+        cpus = {n: [] for n in ready}
+        for _ in range(args.repeat):  # round-robin: machine load hits every variant alike
+            for name, (m, xi, setting, _) in ready.items():
+                w, c, _ = timed_call(m, xi, setting)
+                walls[name].append(w)
+                cpus[name].append(c)
+    for name, (_, _, _, out) in ready.items():
+        out = out.to_dense() if out.is_mkldnn else out
+        diff = (out - ref).abs().max().item()
+        rel = diff / max(ref.abs().max().item(), 1e-30)
+        w = sorted(walls[name])
+        print(f"{name:24s} t={args.threads} min {w[0]:8.2f} ms  median {statistics.median(w):8.2f} ms  "
+              f"thread-cpu median {statistics.median(cpus[name]):8.2f} ms  maxdiff {diff:.3e} (rel {rel:.1e})",
+              flush=True)
     return 0
 
 

@@ -15,7 +15,8 @@
 ** Preparation of a model (kept call-for-call identical to the native
 ** reference runner, tools/native/wt_native_ref.cpp, so the two produce the
 ** same bits at the same thread count):
-**   init:    threads > 0 → at::set_num_interop_threads(1) (once per process),
+**   init:    glibc malloc keeps freed memory (see keep_freed_memory);
+**            threads > 0 → at::set_num_interop_threads(1) (once per process),
 **            at::set_num_threads(threads), OpenBLAS threads = threads
 **   load:    format detected by content: a zip holding bytecode.pkl (or a
 **            flatbuffer) is PyTorch Mobile → torch::jit::_load_for_mobile;
@@ -44,6 +45,7 @@
 #include <torch/script.h>
 
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -96,6 +98,7 @@ struct Config {
   std::mutex lock;
   nn_backend_options opts{0, 0};
   std::once_flag interop_once;
+  std::once_flag malloc_once;
 };
 
 Config &config() {
@@ -585,6 +588,23 @@ void set_blas_threads(int threads) {
   dlclose(blas);
 }
 
+/* libtorch's CPU allocator takes every tensor from malloc, and glibc serves
+** the large ones (activations of a 640x640 detector are megabytes) from
+** fresh mmaps or trims them back to the kernel on free, so every
+** inference first-touches its activations again: page faults that cost
+** YOLOv8n 2-3x here (docs/torch-performance.md). Keeping freed memory in
+** the heap makes steady-state inference fault-free; the price is that RSS
+** stays at its peak. Guest linear memory is mmap'ed by the runtime itself
+** and not affected. WASITORCH_NN_MALLOC=system keeps glibc's defaults. */
+void keep_freed_memory() {
+#ifdef __GLIBC__
+  const char *v = std::getenv("WASITORCH_NN_MALLOC");
+  if (v != nullptr && std::strcmp(v, "system") == 0) return;
+  mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's maximum on 64-bit */
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 /* The thread count is an OpenMP setting of the calling thread; the host may
 ** call compute from a thread other than the one that ran init. */
 void apply_threads(int threads) {
@@ -615,6 +635,7 @@ nn_errno torch_init(const nn_backend_options *opts, char *msg, size_t msg_len) {
     Config &cfg = config();
     std::lock_guard<std::mutex> hold(cfg.lock);
     cfg.opts = o;
+    std::call_once(cfg.malloc_once, keep_freed_memory);
     if (o.threads > 0) {
       /* Inter-op parallelism is never useful for one forward() at a time,
       ** and libtorch allows setting it only once per process. */
