@@ -7,7 +7,8 @@
 #             wat_NAME (GUEST_DIR/NAME.wasm)
 #   RESOLVER  openat2 | walk (WASITORCH_WASI_RESOLVE)
 #   SWAPPER   wasi_sandbox_test, whose --swap mode flips rw/swap between a
-#             directory and a symlink to ../outside during the race test
+#             directory and a symlink to ../outside (and rw/swapf between a
+#             file and a link to ../outside/target.txt) during the race test
 # Builds a fresh tree, runs the guest with the grants the test expects,
 # checks its exit status and output, and checks that nothing outside the
 # granted directories (rw/, other/) was created or changed.
@@ -29,6 +30,8 @@ if [ "$TEST" = race ]; then
   mkdir "$T/box/rw/swap"
   printf inside > "$T/box/rw/swap/target.txt"
   ln -s ../outside "$T/box/rw/swap_alt"
+  printf inside > "$T/box/rw/swapf"
+  ln -s ../outside/target.txt "$T/box/rw/swapf_alt"
   printf 'SECRET!!' > "$T/box/outside/target.txt"
   printf v > "$T/box/outside/victim.txt"
 fi

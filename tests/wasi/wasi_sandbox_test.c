@@ -226,12 +226,14 @@ typedef struct swapper {
   long swaps;
 } swapper;
 
-/* Exchanges dir/swap (a directory) and dir/swap_alt (a symlink out of the
-** grant) as fast as it can. */
+/* Exchanges dir/swap (a directory) with dir/swap_alt (a symlink out of the
+** grant), and dir/swapf (a file) with dir/swapf_alt (a symlink to a file
+** outside), as fast as it can. */
 static void *swap_loop(void *arg) {
   swapper *s = arg;
   while (!atomic_load(&s->stop) && now_ms() < s->until_ms) {
     if (renameat2(s->dirfd, "swap", s->dirfd, "swap_alt", RENAME_EXCHANGE) == 0) s->swaps++;
+    if (renameat2(s->dirfd, "swapf", s->dirfd, "swapf_alt", RENAME_EXCHANGE) == 0) s->swaps++;
   }
   return NULL;
 }
@@ -248,12 +250,14 @@ static void race(const char *guests, const char *tmp, const char *resolver) {
   CHECK(write_text(p, "inside"));
   join(p, rw, "swap_alt");
   CHECK(symlink("../outside", p) == 0);
+  CHECK(write_text(join(p, rw, "swapf"), "inside"));
+  CHECK(symlink("../outside/target.txt", join(p, rw, "swapf_alt")) == 0);
   join(p, outside, "target.txt");
   CHECK(write_text(p, "SECRET!!"));
   join(p, outside, "victim.txt");
   CHECK(write_text(p, "v"));
-  struct stat before, after;
-  CHECK(stat(outside, &before) == 0);
+  struct stat before, after, tbefore, tafter;
+  CHECK(stat(outside, &before) == 0 && stat(join(p, outside, "target.txt"), &tbefore) == 0);
 
   if (strcmp(resolver, "walk") == 0) setenv("WASITORCH_WASI_RESOLVE", "walk", 1);
   else unsetenv("WASITORCH_WASI_RESOLVE");
@@ -286,6 +290,10 @@ static void race(const char *guests, const char *tmp, const char *resolver) {
   CHECK(t && strcmp(t, "SECRET!!") == 0);
   CHECK(stat(outside, &after) == 0 && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
         after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+  join(p, outside, "target.txt");
+  CHECK(stat(p, &tafter) == 0 && tafter.st_nlink == 1 && tafter.st_size == 8 &&
+        tafter.st_mtim.tv_sec == tbefore.st_mtim.tv_sec &&
+        tafter.st_mtim.tv_nsec == tbefore.st_mtim.tv_nsec);
 }
 
 /* ---- main ---- */
