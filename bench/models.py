@@ -434,15 +434,30 @@ def summarise(samples):
     return s
 
 
-def baselines(ctx):
-    """Process start costs that no model touches: the runtime's exec (no
-    libtorch), the native runner's exec with libtorch linked (prints usage)."""
+def baselines(ctx, families):
+    """Process start costs, to split cold time: the runtime alone (no
+    libtorch), the application guest's start (module decode + translation,
+    --help), the runtime with the backend dlopen'ed and a model preloaded
+    but a guest that exits at once (models_guest without arguments exits
+    2), and the native runner's start with libtorch linked (--help)."""
+    cmds = [("wasitorch run --help", [ctx.wasitorch, "run", "--help"]),
+            ("wt-native-ref --help (libtorch linked)", [ctx.native, "--help"])]
+    if ctx.node:
+        cmds.append(("node -e 0", [ctx.node, "-e", "0"]))
+    for fam in families:
+        spec = FAMILIES[fam]
+        model = os.path.join(ctx.models, spec["files"]["fp32"]["pt"])
+        run = [ctx.wasitorch, "run", "--nn-threads", "1"]
+        cmds.append((f"wasitorch run {spec['guest']} --help (module load only)",
+                     run + [os.path.join(ctx.guests, spec["guest"]), "--help"]))
+        cmds.append((f"wasitorch run --nn-preload {spec['files']['fp32']['pt']} (backend dlopen + model load, "
+                     "guest exits at once)", run + ["--nn-preload", f"{spec['preload']}:pytorch:cpu:{model}",
+                                                    ctx.guest_loop]))
     res = {}
-    for name, argv in (("wasitorch --help", [ctx.wasitorch, "run", "--help"]),
-                       ("wt-native-ref --help (libtorch linked)", [ctx.native, "--help"]),
-                       ("node -e 0", [ctx.node or "true", "-e", "0"])):
-        walls = [run_timed(argv)["wall_ms"] for _ in range(5)]
+    for name, argv in cmds:
+        walls = [run_timed(argv, env={"WASITORCH_NN_OPTIMIZE": "none"})["wall_ms"] for _ in range(5)]
         res[name] = statistics.median(walls)
+        progress(f"baseline {name}: {res[name]:.0f} ms")
     return res
 
 
@@ -547,7 +562,9 @@ def write_markdown(path, result):
              "Ratios are medians of per-round ratios. Max abs diff is to the native TorchScript "
              "output of the same variant. Method: docs/benchmarks.md.", ""]
     for g in result["groups"]:
-        lines += [f"## {g['model']}, {g['threads']} thread(s) — {g['rounds']} rounds, --repeat {g['repeat']}", ""]
+        lines += [f"## {g['model']}, {g['threads']} thread(s) — {g['rounds']} rounds, --repeat {g['repeat']}", "",
+                  f"Run {g.get('date', result['date'])}, commit {g.get('commit', result['commit'])}, "
+                  f"load average {g.get('loadavg', '?')} at the end of the group.", ""]
         lines += table_main(g["contenders"]) + [""]
         lines += ["Ratios (below 1 is faster for wasitorch, except '× faster than Mobile'):", ""]
         lines += table_ratios(g["ratios"]) + [""]
@@ -584,7 +601,8 @@ def write_plot(path, result):
             ax.set_yticks([i + width * (len(groups) - 1) / 2 for i in range(len(labels))])
             ax.set_yticklabels(labels, fontsize=8)
             ax.invert_yaxis()
-            ax.set_title(f"{model}: {title}", fontsize=10)
+            ax.set_xscale("log")  # latencies span 3 ms (int8 ORT) to seconds (2 threads on a busy machine)
+            ax.set_title(f"{model}: {title}, log scale", fontsize=10)
             ax.grid(axis="x", alpha=0.3)
             ax.legend(fontsize=8)
     fig.tight_layout()
@@ -635,6 +653,8 @@ def parse_args(argv):
     ap.add_argument("--no-ort", action="store_true", help="leave ONNX Runtime out")
     ap.add_argument("--no-int8", action="store_true", help="leave the int8 variants out")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"), help="results directory")
+    ap.add_argument("--report-only", action="store_true",
+                    help="measure nothing: rewrite the Markdown and the plot from the existing JSON")
     a = ap.parse_args(argv)
     a.rounds = a.rounds or (2 if a.quick else 3)
     a.threads = [int(t) for t in (a.threads or ("1" if a.quick else "1,2")).split(",")]
@@ -647,8 +667,35 @@ def parse_args(argv):
     return a
 
 
+def keep_other_models(path, result):
+    """A run limited with --models replaces only its own models' groups:
+    the other models' groups of the previous result file are kept (each
+    group carries the date and load average of the run that made it)."""
+    done = {g["model"] for g in result["groups"]}
+    try:
+        with open(path, encoding="utf-8") as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        return
+    kept = [g for g in old.get("groups", []) if g["model"] not in done]
+    result["groups"] = kept + result["groups"]
+    result["baselines"] = {**old.get("baselines", {}), **result["baselines"]}
+
+
+def report_only(args):
+    stem = os.path.join(args.out, "models-quick" if args.quick else "models")
+    with open(stem + ".json", encoding="utf-8") as f:
+        result = json.load(f)
+    write_markdown(stem + ".md", result)
+    write_plot(stem + ".png", result)
+    progress(f"rewrote {stem}.md and {stem}.png from {stem}.json")
+    return 0
+
+
 def main(argv):
     args = parse_args(argv)
+    if args.report_only:
+        return report_only(args)
     ctx = Ctx(args)
     t0 = time.time()
     result = {"quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -656,20 +703,22 @@ def main(argv):
     progress(f"engines {ctx.engines}; ONNX Runtime {'on' if ctx.ort else 'off'}; "
              f"load average {result['machine']['loadavg_start']}")
     build_guest_loop(ctx)
-    result["baselines"] = baselines(ctx)
-    for family in args.models:
-        if not prepare_models(ctx, family):
-            continue
+    families = [f for f in args.models if prepare_models(ctx, f)]
+    result["baselines"] = baselines(ctx, families)
+    for family in families:
         prepare_input(ctx, family)
         repeat = args.repeat or FAMILIES[family]["quick_repeat" if args.quick else "repeat"]
         for threads in args.threads:
             cs = run_group(ctx, family, threads, args.rounds, repeat)
             result["groups"].append({"model": family, "threads": threads, "rounds": args.rounds,
-                                     "repeat": repeat, "contenders": cs, "ratios": ratios(cs)})
+                                     "repeat": repeat, "contenders": cs, "ratios": ratios(cs),
+                                     "date": result["date"], "commit": result["commit"],
+                                     "loadavg": " ".join(open("/proc/loadavg").read().split()[:3])})
     result["machine"]["loadavg_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
     result["seconds"] = round(time.time() - t0)
     os.makedirs(args.out, exist_ok=True)
     stem = os.path.join(args.out, "models-quick" if args.quick else "models")
+    keep_other_models(stem + ".json", result)
     with open(stem + ".json", "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1)
     write_markdown(stem + ".md", result)
