@@ -1,6 +1,6 @@
 # embed.cmake — writes the files IN (a ;-list) as one NUL-terminated C char
 # array named NAME into OUT, so generated C carries the exact text of the
-# headers the runtime was built with. Run with cmake -P.
+# headers the runtime was built with. Included by CMakeLists.txt (or cmake -P).
 set(hex "")
 foreach(f ${IN})
   file(READ ${f} h HEX)
