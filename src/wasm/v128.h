@@ -280,7 +280,7 @@ WV_BIN(i16x8_avgr_u, wv_u16, (a | b) - ((a ^ b) >> 1))
     VT a = (VT)va, b = (VT)vb, r;                                \
     for (unsigned i = 0; i < 16 / sizeof a[0]; i++) {            \
       W x = (W)a[i] op (W)b[i];                                  \
-      r[i] = x < (LO) ? (LO) : x > (HI) ? (HI) : x;              \
+      r[i] = (__typeof__(r[0]))(x < (LO) ? (LO) : x > (HI) ? (HI) : x); \
     }                                                            \
     return (wv128)r;                                             \
   }
@@ -374,7 +374,7 @@ WV_EXTEND(i64x2_extend_high_i32x4_u, wv_u32, wv_u64, uint64_t, 2)
     SRC a = (SRC)va, b = (SRC)vb;                                                 \
     DST r;                                                                        \
     for (unsigned i = 0; i < 16 / sizeof r[0]; i++)                               \
-      r[i] = (T)((T)a[i + (first)] * (T)b[i + (first)]);                          \
+      r[i] = (__typeof__(r[0]))((T)a[i + (first)] * (T)b[i + (first)]);          \
     return (wv128)r;                                                              \
   }
 WV_EXTMUL(i16x8_extmul_low_i8x16_s, wv_i8, wv_i16, int32_t, 0)
