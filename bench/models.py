@@ -347,7 +347,7 @@ def parse_stages(c, text):
 
 def measure(ctx, family, c, repeat):
     """One cold run and one steady run of contender c."""
-    out_file = os.path.join(ctx.work, f"out-{c['id']}-t{c['threads']}.bin")
+    out_file = os.path.join(ctx.work, f"out-{family}-{c['id']}-t{c['threads']}.bin")
     env = env_for(ctx, c)
     cold_argv = argv_for(ctx, family, c, 1, out_file, cold=True)
     cold = check(run_timed(cold_argv, env=env), cold_argv)
@@ -383,7 +383,7 @@ def prime(ctx, family, cs):
     of the same variant (the first native contender of each variant)."""
     refs = {}
     for c in cs:
-        out_file = os.path.join(ctx.work, f"prime-{c['id']}-t{c['threads']}.bin")
+        out_file = os.path.join(ctx.work, f"prime-{family}-{c['id']}-t{c['threads']}.bin")
         argv = argv_for(ctx, family, c, 1, out_file)
         check(run_timed(argv, env=env_for(ctx, c)), argv)
         if c["runner"].startswith("wasitorch"):  # the application's output must match too
