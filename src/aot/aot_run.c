@@ -271,7 +271,6 @@ static void cb_indirect(aot_ctx *c, uint32_t table, uint32_t idx, uint32_t ti, a
 }
 
 static void cb_tick(aot_ctx *c, uint32_t fi, uint32_t off) {
-  c->ticks = AOT_TICKS;
   aot_boundary *b = tls_boundary;
   if (b->deadline_ns && now_ns() > b->deadline_ns) cb_trap(c, WT_TRAP_TIMEOUT, fi, off);
 }
