@@ -341,6 +341,23 @@ def fmt(x, nd=1):
     return "—" if x is None else ("%.*f" % (nd, x))
 
 
+def hello_markdown(doc):
+    """Start-up table: hello under each runner vs native."""
+    L = ["", "## Start-up (hello world, whole process)", "",
+         "| runner | wall ms | CPU ms | wall − native | CPU − native |", "|---|---|---|---|---|"]
+    nat = doc["hello"].get("native")
+    for name, e in doc["hello"].items():
+        d = ("%.2f | %.2f" % (e["wall_ms"] - nat["wall_ms"], e["cpu_ms"] - nat["cpu_ms"])
+             if nat and name != "native" else "— | —")
+        L.append("| %s | %.2f | %.2f | %s |" % (name, e["wall_ms"], e["cpu_ms"], d))
+    L += ["", "Both rows include the cost of spawning a process from Python; the "
+          "difference is the runtime's own start-up (load, validate, translate, "
+          "instantiate, WASI set-up)."]
+    L += ["", "Anchors: wasm3 ~1 ms, WAMR ~6.5 ms. Whole-process medians per kernel "
+          "(including start-up and translation) are in kernels.json.", ""]
+    return L
+
+
 def write_markdown(path, doc, variants):
     """Human summary: kernel CPU-time table with ratios, geomeans, start-up."""
     cols = [v.label for v in variants]
@@ -391,19 +408,7 @@ def write_markdown(path, doc, variants):
                 rows.append("%s %.2f" % (k, a / b))
         if rows:
             L.append("SIMD vs scalar (%s / %s time, <1 is faster): %s." % (c, base, ", ".join(rows)))
-    L += ["", "## Start-up (hello world, whole process)", "",
-          "| runner | wall ms | CPU ms |", "|---|---|---|"]
-    nat = doc["hello"].get("native")
-    L[-2:] = ["| runner | wall ms | CPU ms | wall − native | CPU − native |", "|---|---|---|---|---|"]
-    for name, e in doc["hello"].items():
-        d = ("%.2f | %.2f" % (e["wall_ms"] - nat["wall_ms"], e["cpu_ms"] - nat["cpu_ms"])
-             if nat and name != "native" else "— | —")
-        L.append("| %s | %.2f | %.2f | %s |" % (name, e["wall_ms"], e["cpu_ms"], d))
-    L += ["", "Both rows include the cost of spawning a process from Python; the "
-          "difference is the runtime's own start-up (load, validate, translate, "
-          "instantiate, WASI set-up)."]
-    L += ["", "Anchors: wasm3 ~1 ms, WAMR ~6.5 ms. Whole-process medians per kernel "
-          "(including start-up and translation) are in kernels.json.", ""]
+    L += hello_markdown(doc)
     with open(path, "w") as f:
         f.write("\n".join(L))
 
