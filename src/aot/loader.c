@@ -252,6 +252,50 @@ bool wt_aot_cache_path(const uint8_t *wasm, size_t len, const wt_aot_options *op
   return n > 0 && (size_t)n < size;
 }
 
+/* The compiler identity, probed once per compiler binary: `cc --version`
+** costs tens of milliseconds, too much for every `run --engine auto`. The
+** answer is kept in the cache folder under a key made of the command and
+** the binary's inode, size and mtime, so an upgraded compiler is probed
+** again. Commands with arguments or not found on PATH are always probed. */
+static bool compiler_id_cached(const wt_aot_options *o, char *dir, char *id, size_t size) {
+  const char *cc = aot_opt_cc(o);
+  char path[1024] = "";
+  struct stat st;
+  bool found = false;
+  if (!strchr(cc, ' ') && strchr(cc, '/')) {
+    found = stat(cc, &st) == 0;
+  } else if (!strchr(cc, ' ')) {
+    const char *p = getenv("PATH");
+    while (p && *p && !found) {
+      size_t n = strcspn(p, ":");
+      snprintf(path, sizeof path, "%.*s/%s", (int)n, p, cc);
+      found = n > 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+      p += n + (p[n] == ':');
+    }
+  }
+  if (!found) return wt_aot_compiler_id(cc, id, size);
+  char key[300], hash[65], file[1200];
+  snprintf(key, sizeof key, "%s|%llu|%llu|%lld", cc, (unsigned long long)st.st_ino,
+           (unsigned long long)st.st_size, (long long)st.st_mtime);
+  aot_sha256_hex(key, strlen(key), hash);
+  snprintf(file, sizeof file, "%s/cc-%.16s.id", dir, hash);
+  FILE *f = fopen(file, "r");
+  if (f) {
+    bool ok = fgets(id, (int)size, f) != NULL;
+    fclose(f);
+    id[strcspn(id, "\n")] = '\0';
+    if (ok && id[0]) return true;
+  }
+  if (!wt_aot_compiler_id(cc, id, size)) return false;
+  char tmp[1300];
+  snprintf(tmp, sizeof tmp, "%s.%ld", file, (long)getpid());
+  if (make_dirs(dir) && (f = fopen(tmp, "w"))) {
+    bool ok = fprintf(f, "%s\n", id) > 0;
+    if (fclose(f) != 0 || !ok || rename(tmp, file) != 0) remove(tmp);
+  }
+  return true;
+}
+
 wt_status wt_aot_cached(wt_engine *engine, const uint8_t *wasm, size_t len,
                         const wt_aot_options *opt, bool compile, wt_aot_module **out,
                         wt_error *err) {
@@ -259,8 +303,9 @@ wt_status wt_aot_cached(wt_engine *engine, const uint8_t *wasm, size_t len,
   if (out) *out = NULL;
   if (!engine || !wasm || !out) return rt_fail(err, WT_ERR_ARG, "bad argument");
   wt_aot_options o = opt ? *opt : (wt_aot_options){0};
+  char cdir[1024];
   if (!o.compiler_id) {
-    if (!wt_aot_compiler_id(aot_opt_cc(&o), id, sizeof id))
+    if (!cache_dir(&o, cdir, sizeof cdir) || !compiler_id_cached(&o, cdir, id, sizeof id))
       return rt_fail(err, WT_ERR_IO, "aot: cannot run the C compiler '%s'", aot_opt_cc(&o));
     o.compiler_id = id;
   }
