@@ -51,7 +51,7 @@ run aot --invoke oob "$G" 65530
 [ "$rc" = 134 ] && grep -q "out of bounds memory access" "$D/out" || fail "oob (guard): $(cat "$D/out")"
 
 # The cache: aot filled it (two modes -> two artifacts); auto uses it.
-n=$(ls "$D/cache/wasitorch" | wc -l)
+n=$(ls "$D"/cache/wasitorch/*.cwasm | wc -l)
 [ "$n" = 2 ] || fail "expected 2 cached artifacts, found $n"
 run auto --invoke fib "$G" 15
 [ "$rc" = 0 ] && [ "$(cat "$D/out")" = 610 ] || fail "auto: $(cat "$D/out")"
@@ -60,9 +60,9 @@ grep -q compiling "$D/out.raw" && fail "auto recompiled a cached module"
 # auto without a cached artifact interprets and compiles nothing, unless
 # --compile; --cflags is part of the key.
 run auto --cflags -O1 --invoke fib "$G" 15
-[ "$rc" = 0 ] && [ "$(ls "$D/cache/wasitorch" | wc -l)" = 2 ] || fail "auto compiled without --compile"
+[ "$rc" = 0 ] && [ "$(ls "$D"/cache/wasitorch/*.cwasm | wc -l)" = 2 ] || fail "auto compiled without --compile"
 run auto --compile --cflags -O1 --invoke fib "$G" 15
-[ "$rc" = 0 ] && [ "$(ls "$D/cache/wasitorch" | wc -l)" = 3 ] || fail "auto --compile did not cache"
+[ "$rc" = 0 ] && [ "$(ls "$D"/cache/wasitorch/*.cwasm | wc -l)" = 3 ] || fail "auto --compile did not cache"
 
 # wasitorch compile + run ARTIFACT.
 "$W" compile "$G" -o "$D/g.cwasm" 2>"$D/compile.log" || fail "compile: $(cat "$D/compile.log")"
