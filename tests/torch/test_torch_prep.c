@@ -375,6 +375,7 @@ static void test_zero_tolerance(void **state) {
   print_message("  rejected candidates so far: %d\n", log_count(st, "rejected"));
   assert_memory_equal(out, ref, sizeof out);
   clear_dir(st->cache);
+  free(in.data);
 }
 
 static void test_bad_mode(void **state) {
