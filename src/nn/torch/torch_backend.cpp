@@ -328,6 +328,15 @@ void prepare_auto(Model &m, const uint8_t *bytes, size_t len) {
   wtprep::log_line("cache miss " + (m.cache_file.empty() ? std::string("-") : m.cache_file) + ": " + why);
 }
 
+/* The module whose forward schema compute checks. In auto mode settle()
+** replaces it (under select_lock) while another context of the same model
+** may be checking, so it is read under the same lock. */
+torch::jit::Module script_for_check(Model &m) {
+  if (!m.automatic) return m.script;
+  std::lock_guard<std::mutex> hold(m.select_lock);
+  return m.script;
+}
+
 /* Auto mode on compute: settles the preparation once per model. The cached
 ** choice stands if it was measured for this input signature; otherwise
 ** every candidate is measured on these inputs and the winner cached. */
@@ -739,7 +748,10 @@ nn_errno torch_compute(void *ctx, char *msg, size_t msg_len) {
     c.computed = false;
     std::vector<c10::IValue> args = gather_inputs(c);
     check_input_spec(*c.model, args);
-    if (!c.model->mobile) check_script_args(c.model->script, args);
+    if (!c.model->mobile) {
+      torch::jit::Module script = script_for_check(*c.model);
+      check_script_args(script, args);
+    }
     c10::IValue result = run_forward(*c.model, std::move(args));
     std::vector<at::Tensor> outs;
     flatten(result, outs, 0);
