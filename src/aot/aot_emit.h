@@ -16,7 +16,7 @@ typedef struct ef_ctrl {
   uint32_t base;        /* stack height below the block's parameters */
   uint32_t np, nr;
   const uint8_t *pt;    /* parameter types */
-  const uint8_t *rt;    /* result types */
+  const uint8_t *rt;    /* result types, NULL when the single type is in `one` */
   uint8_t one;          /* storage for a single-valtype block type */
   bool unreachable;     /* the rest of this block is dead */
   bool dead;            /* the whole construct sits in dead code */

@@ -66,12 +66,15 @@ static void put_to_slot(ef *e, uint8_t t, uint32_t h) {
   }
 }
 
+/* The result types of a control entry (its own `one` for a single type). */
+static const uint8_t *ctrl_results(const ef_ctrl *c) { return c->rt ? c->rt : &c->one; }
+
 /* Emits the copies of a branch to `c`: the top `arity` values move down to
 ** heights [c->base, c->base + arity). Ascending order never overwrites a
 ** source before it is read, since destinations are at or below sources. */
 static void emit_branch(ef *e, const ef_ctrl *c) {
   uint32_t n = c->kind == K_LOOP ? c->np : c->nr;
-  const uint8_t *t = c->kind == K_LOOP ? c->pt : c->rt;
+  const uint8_t *t = c->kind == K_LOOP ? c->pt : ctrl_results(c);
   for (uint32_t k = 0; k < n; k++) {
     uint32_t dst = c->base + k, src = e->h - n + k;
     if (dst != src) aot_buf_printf(e->o, " %s%u = %s%u;", ef_pfx(t[k]), dst, ef_pfx(t[k]), src);
@@ -90,9 +93,10 @@ static void block_sig(ef *e, int64_t bt, ef_ctrl *c) {
     c->pt = t->types;
     c->rt = t->types + t->nparams;
   } else if (bt != DEC_BT_EMPTY) {
+    /* rt stays NULL: a pointer to c->one would dangle once the control
+    ** stack is reallocated (see ctrl_results). */
     c->one = (uint8_t)(bt + 0x80);
     c->nr = 1;
-    c->rt = &c->one;
   }
 }
 
@@ -166,7 +170,7 @@ static bool op_end(ef *e) {
   if (c.dead) return false;
   if (c.kind == K_IF) aot_buf_printf(e->o, "E%u:;\n", c.label);
   if (c.kind != K_LOOP) aot_buf_printf(e->o, "L%u:;\n", c.label);
-  reset_to(e, &c, c.nr, c.rt);
+  reset_to(e, &c, c.nr, ctrl_results(&c));
   return c.kind == K_FUNC;
 }
 
