@@ -358,7 +358,10 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
     NEXT();
   }
   CASE(select) {
-    fp[pc[1]] = R32(pc[4]) ? fp[pc[2]] : fp[pc[3]];
+    /* A mask, not `c ? a : b`: gcc compiles the conditional to a branch,
+    ** which mispredicts on data-dependent selects (arg-max, clamps). */
+    uint64_t m = (uint64_t)0 - (uint64_t)(R32(pc[4]) != 0);
+    fp[pc[1]] = (fp[pc[2]] & m) | (fp[pc[3]] & ~m);
     pc += 5;
     NEXT();
   }
