@@ -63,6 +63,7 @@
 **   br_<cmp>_i32 a b rel   branch when the i32 comparison of a and b holds
 **   br_<cmp>_i32_imm a imm rel
 **   i32_<op>_imm dst a imm i64_add_imm dst a lo hi
+**   <load>_ai dst a k offset   <load>_ar dst a b offset (INTERP_FUSED_LOADS)
 */
 #ifndef WT_INTERP_CODE_H
 #define WT_INTERP_CODE_H
@@ -94,15 +95,29 @@
 #define INTERP_I32_IMM_OPS(X) \
   X(add) X(sub) X(mul) X(and) X(or) X(xor) X(shl) X(shr_s) X(shr_u) INTERP_I32_CMPS(X)
 
+/* Loads that also get address-fused forms, as (name, memory type, how the
+** loaded value v becomes a slot): `name_ai dst a k offset` loads from
+** (uint32_t)(a + k) + offset and `name_ar dst a b offset` from
+** (uint32_t)(a + b) + offset (for an i32.add/add-immediate/sub-immediate
+** whose result only feeds the load; the 32-bit wrap of the sum is kept). */
+#define INTERP_FUSED_LOADS(X)                                                  \
+  X(i32_load, uint32_t, v) X(i64_load, uint64_t, v) X(f32_load, uint32_t, v)   \
+  X(f64_load, uint64_t, v) X(i32_load8_s, int8_t, (uint32_t)(int32_t)v)        \
+  X(i32_load8_u, uint8_t, (uint32_t)v) X(i32_load16_s, int16_t, (uint32_t)(int32_t)v) \
+  X(i32_load16_u, uint16_t, (uint32_t)v)
+
 #define IOP_ENUM(name, a, b, c) IOP_##name,
 #define IOP_ENUM_SIMD(name, a, b, c, d) IOP_##name,
 #define IOP_ENUM_IMM(n) IOP_i32_##n##_imm,
 #define IOP_ENUM_BR(n) IOP_br_##n##_i32,
 #define IOP_ENUM_BRI(n) IOP_br_##n##_i32_imm,
+#define IOP_ENUM_LAI(n, T, conv) IOP_##n##_ai,
+#define IOP_ENUM_LAR(n, T, conv) IOP_##n##_ar,
 typedef enum interp_op {
   WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM)
   WASM_OPCODES_SIMD(IOP_ENUM_SIMD)
   INTERP_I32_IMM_OPS(IOP_ENUM_IMM) INTERP_I32_CMPS(IOP_ENUM_BR) INTERP_I32_CMPS(IOP_ENUM_BRI)
+  INTERP_FUSED_LOADS(IOP_ENUM_LAI) INTERP_FUSED_LOADS(IOP_ENUM_LAR)
   IOP_COUNT
 } interp_op;
 #undef IOP_ENUM
@@ -110,6 +125,8 @@ typedef enum interp_op {
 #undef IOP_ENUM_IMM
 #undef IOP_ENUM_BR
 #undef IOP_ENUM_BRI
+#undef IOP_ENUM_LAI
+#undef IOP_ENUM_LAR
 
 /* One translated function. */
 typedef struct interp_code {

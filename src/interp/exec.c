@@ -204,6 +204,20 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
     pc += 4;                                               \
     NEXT();                                                \
   }
+/* Address-fused loads (code.h): B is the second addend, a slot value or
+** the immediate; the sum wraps at 32 bits like i32.add. */
+#define OP_LOAD_FUSED(name, T, conv, B)                    \
+  CASE(name) {                                             \
+    uint64_t ea = (uint64_t)(uint32_t)(R32(pc[2]) + (B)) + pc[4]; \
+    MEM_CHECK(ea, sizeof(T));                              \
+    T v;                                                   \
+    memcpy(&v, mem + ea, sizeof v);                        \
+    fp[pc[1]] = (conv);                                    \
+    pc += 5;                                               \
+    NEXT();                                                \
+  }
+#define OP_LOAD_AI(n, T, conv) OP_LOAD_FUSED(n##_ai, T, conv, pc[3])
+#define OP_LOAD_AR(n, T, conv) OP_LOAD_FUSED(n##_ar, T, conv, R32(pc[3]))
 #define OP_STORE(name, T)                                  \
   CASE(name) {                                             \
     uint64_t ea = (uint64_t)R32(pc[1]) + pc[3];            \
@@ -262,16 +276,21 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #define LABEL_IMM(n) &&L_i32_##n##_imm,
 #define LABEL_BR(n) &&L_br_##n##_i32,
 #define LABEL_BRI(n) &&L_br_##n##_i32_imm,
+#define LABEL_LAI(n, T, conv) &&L_##n##_ai,
+#define LABEL_LAR(n, T, conv) &&L_##n##_ar,
   /* In the order of enum interp_op (code.h). */
   static const void *const labels[IOP_COUNT] = {
       WASM_OPCODES(LABEL) WASM_OPCODES_FC(LABEL) INTERP_EXTRA_OPS(LABEL)
       WASM_OPCODES_SIMD(LABEL_SIMD)
-      INTERP_I32_IMM_OPS(LABEL_IMM) INTERP_I32_CMPS(LABEL_BR) INTERP_I32_CMPS(LABEL_BRI)};
+      INTERP_I32_IMM_OPS(LABEL_IMM) INTERP_I32_CMPS(LABEL_BR) INTERP_I32_CMPS(LABEL_BRI)
+      INTERP_FUSED_LOADS(LABEL_LAI) INTERP_FUSED_LOADS(LABEL_LAR)};
 #undef LABEL
 #undef LABEL_SIMD
 #undef LABEL_IMM
 #undef LABEL_BR
 #undef LABEL_BRI
+#undef LABEL_LAI
+#undef LABEL_LAR
 #endif
   const interp_code *code = fn->code;
   interp_frame *frames = ex->frames;
@@ -450,6 +469,8 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   }
 
   /* ---- memory ---- */
+  INTERP_FUSED_LOADS(OP_LOAD_AI)
+  INTERP_FUSED_LOADS(OP_LOAD_AR)
   OP_LOAD(i32_load, uint32_t, v)
   OP_LOAD(i64_load, uint64_t, v)
   OP_LOAD(f32_load, uint32_t, v)

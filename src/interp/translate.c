@@ -13,7 +13,9 @@
 ** Peepholes, all restricted to the instruction emitted just before:
 **  - `local.set x` after a producer rewrites the producer's dst to x;
 **  - an i32 comparison (or eqz) followed by br_if/if becomes one branch;
-**  - `i32.const k; i32.add` (and i64) becomes an add-immediate.
+**  - `i32.const k; i32.add` (and i64) becomes an add-immediate;
+**  - an address add (register or immediate) followed by a load becomes an
+**    address-fused load (code.h's INTERP_FUSED_LOADS).
 **
 ** Dead code after br/br_table/return/unreachable is skipped up to the end
 ** of its block, so the polymorphic stack never needs modelling.
@@ -67,6 +69,7 @@ typedef struct tr {
   uint32_t *pcmap;           uint32_t npc, cappc; /* pairs */
   uint32_t last_pos;         /* start of the single producer just emitted */
   uint32_t prev_pos;         /* last_pos as it was before this instruction */
+  uint32_t cur_off;          /* module offset of the instruction being translated */
   bool dead;
   uint32_t dead_depth;
   bool oom, bad, ticks;
@@ -212,6 +215,7 @@ static void record_pc(tr *t, uint32_t code_index, uint32_t offset) {
     t->pcmap[2 * (t->npc - 1) + 1] = offset;
     return;
   }
+  if (t->npc && t->pcmap[2 * (t->npc - 1) + 1] == offset) return; /* same instruction */
   if (!grow(&t->pcmap, &t->cappc, 2 * ((uint64_t)t->npc + 1), sizeof *t->pcmap)) {
     t->oom = true;
     return;
@@ -690,6 +694,53 @@ static bool fold_const(tr *t, uint32_t op) {
   return true;
 }
 
+/* A fused instruction now starting at `pos` traps as the instruction being
+** translated: drops the map entries of the ops it replaced. */
+static void repoint_pc(tr *t, uint32_t pos) {
+  while (t->npc && t->pcmap[2 * (t->npc - 1)] >= pos) t->npc--;
+  record_pc(t, pos, t->cur_off);
+}
+
+#define TR_LD(n, T, c) IOP_##n,
+#define TR_LAI(n, T, c) IOP_##n##_ai,
+#define TR_LAR(n, T, c) IOP_##n##_ar,
+static const uint16_t LD_OPS[] = {INTERP_FUSED_LOADS(TR_LD)};
+static const uint16_t LD_AI_OPS[] = {INTERP_FUSED_LOADS(TR_LAI)};
+static const uint16_t LD_AR_OPS[] = {INTERP_FUSED_LOADS(TR_LAR)};
+#undef TR_LD
+#undef TR_LAI
+#undef TR_LAR
+
+/* `i32.add` / `i32_add_imm` / `i32_sub_imm` just emitted, whose result is
+** the temporary on top (so the load is its only reader), followed by a
+** load -> one fused load that adds itself. Saves a dispatch and a slot
+** round trip on the address chain. Returns true when fused. */
+static bool fuse_load(tr *t, uint32_t op) {
+  unsigned k = 0, n = sizeof LD_OPS / sizeof LD_OPS[0];
+  while (k < n && LD_OPS[k] != op) k++;
+  uint32_t pos = t->prev_pos;
+  if (k == n || pos == NONE || pos + 4 != t->ncode || t->height < 1 ||
+      t->stack[t->height - 1].src != NONE || t->code[pos + 1] != home(t, t->height - 1))
+    return false;
+  uint32_t aop = t->code[pos], a = t->code[pos + 2], b = t->code[pos + 3], fop;
+  if (aop == IOP_i32_add) fop = LD_AR_OPS[k];
+  else if (aop == IOP_i32_add_imm) fop = LD_AI_OPS[k];
+  else if (aop == IOP_i32_sub_imm) fop = LD_AI_OPS[k], b = 0u - b; /* a - k = a + (-k) mod 2^32 */
+  else return false;
+  t->ncode = pos;
+  t->height--;
+  rd_u32(t); /* alignment: a hint only */
+  uint32_t offset = rd_u32(t);
+  uint32_t dst = push_home(t, 1);
+  t->last_pos = emit(t, fop);
+  emit(t, dst);
+  emit(t, a);
+  emit(t, b);
+  emit(t, offset);
+  repoint_pc(t, pos);
+  return true;
+}
+
 /* Any instruction with a signature: [op, dst?, operands..., immediates]. */
 static void op_generic(tr *t, const tr_opinfo *info) {
   const char *colon = strchr(info->sig, ':');
@@ -698,6 +749,7 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   if (iop == IOP_f32_const) iop = IOP_i32_const;
   if (iop == IOP_f64_const) iop = IOP_i64_const;
   if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
+  if (np == 1 && info->imm == IMM_MEMARG && fuse_load(t, iop)) return;
   if (np > 3 || t->height < np) {
     t->bad = true;
     return;
@@ -964,6 +1016,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   bool done = false;
   while (!done && t.p < t.end && !t.oom && !t.bad) {
     uint32_t start = t.ncode, off = t.base + (uint32_t)(t.p - t.start);
+    t.cur_off = off;
     t.prev_pos = t.last_pos;
     t.last_pos = NONE;
     done = step(&t);
