@@ -47,6 +47,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -291,8 +294,23 @@ int run(const Args &a) {
 
 }  // namespace
 
+/* The backend keeps freed memory in glibc's heap (torch_backend.cpp,
+** keep_freed_memory) because re-faulting activations costs YOLOv8n 2-3x.
+** The reference applies the same policy, so a benchmark compares libtorch
+** with libtorch and not two allocator settings; WASITORCH_NN_MALLOC=system
+** keeps glibc's defaults in both. */
+static void match_backend_malloc() {
+#ifdef __GLIBC__
+  const char *v = std::getenv("WASITORCH_NN_MALLOC");
+  if (v != nullptr && std::strcmp(v, "system") == 0) return;
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 int main(int argc, char **argv) {
   Args a;
+  match_backend_malloc();
   try {
     if (!parse_args(argc, argv, a)) {
       usage(argv[0]);
