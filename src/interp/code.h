@@ -14,10 +14,12 @@
 ** s names the pair s, s+1). Scalar code is therefore laid out exactly as
 ** before SIMD existed and runs the same handlers at the same speed.
 ** Slots [0, nparams) are the parameters, [nparams, nlocals) the declared
-** locals (all three counts in slots, not values), and [nlocals,
-** frame_slots) the operand stack. The value at Wasm stack height h lives
-** in slot nlocals + off(h), where off(h) is the sum of the widths (1 or 2)
-** of the values below it; the validator guarantees that at a given
+** locals (all three counts in slots, not values), [nlocals, nlocals +
+** nconsts) constants (copied in at frame entry; a `*.const` in a loop
+** becomes a read of one, see translate.c), and the rest up to frame_slots
+** the operand stack. The value at Wasm stack height h lives in slot
+** nlocals + nconsts + off(h), where off(h) is the sum of the widths (1 or
+** 2) of the values below it; the validator guarantees that at a given
 ** program point the types below h are fixed, so off(h) is too. Because
 ** every height has a fixed slot, `local.get` needs no copy: the translator
 ** lets later instructions read the local's slot directly (see translate.c).
@@ -134,11 +136,13 @@ typedef struct interp_code {
   uint32_t ncode;
   uint32_t nparams, nresults; /* in slots (a v128 counts 2) */
   uint32_t nlocals;      /* slots of params and declared locals */
-  uint32_t frame_slots;  /* nlocals + the deepest operand stack */
+  uint32_t frame_slots;  /* nlocals + nconsts + the deepest operand stack */
   uint32_t func_index;   /* in the module's function index space */
   const char *debug_name;
   uint32_t *pcmap;       /* npcmap pairs (code index, module byte offset), ascending */
   uint32_t npcmap;
+  uint64_t *consts;      /* nconsts constant slots, copied to fp[nlocals..] at entry */
+  uint32_t nconsts;
 } interp_code;
 
 /* Execution stack of one wt_func_call (reused through store->spare). */

@@ -129,6 +129,11 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
 #define MEM_CHECK(ea, n) \
   if (UNLIKELY((ea) + (n) > memsz)) TRAP(WT_TRAP_MEMORY_OOB)
 
+/* Fills a new frame's constant slots (code.h). A plain loop: the pools are
+** small, and a memcpy call costs more than the copy on short calls. */
+#define COPY_CONSTS(f, c)                                                  \
+  for (uint32_t k_ = 0; k_ < (c)->nconsts; k_++) (f)[(c)->nlocals + k_] = (c)->consts[k_]
+
 #define RELOAD_MEM()                          \
   do {                                        \
     wt_memory *m_ = inst->mem0;               \
@@ -309,6 +314,7 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   frames[0] = (interp_frame){fn, fp, NULL};
   if (code->frame_slots > ex->nslots) TRAP(WT_TRAP_STACK_EXHAUSTED);
   memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * sizeof *fp);
+  COPY_CONSTS(fp, code);
   RELOAD_MEM();
 
   DISPATCH_BEGIN
@@ -734,6 +740,7 @@ do_call:
     if (UNLIKELY(depth + 1 >= ex->max_frames || (size_t)(stack_end - nfp) < c->frame_slots))
       TRAP(WT_TRAP_STACK_EXHAUSTED);
     memset(nfp + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *nfp);
+    COPY_CONSTS(nfp, c);
     frames[++depth] = (interp_frame){callee, nfp, next};
     fp = nfp;
     inst = callee->inst;

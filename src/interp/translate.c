@@ -33,6 +33,13 @@
 
 #define NONE UINT32_MAX
 
+/* Constant slots per function (distinct scalar values; more are emitted
+** as const ops) and the size of their hash table (a power of two, at least
+** twice as large, so probes stay short). */
+#define TR_CONST_MAX 256u
+#define TR_CONST_HASH_BITS 9u
+#define TR_CONST_HASH (1u << TR_CONST_HASH_BITS)
+
 enum { CT_BLOCK, CT_LOOP, CT_IF, CT_ELSE, CT_FUNC };
 
 typedef struct tr_ctrl {
@@ -61,6 +68,10 @@ typedef struct tr {
   uint32_t base;             /* module offset of `start` */
   uint32_t nvals;            /* locals (params included), in values */
   uint32_t nlocals;          /* the same in slots */
+  uint32_t hbase;            /* first operand-stack slot: nlocals + nconst */
+  uint32_t nconst;           /* constant slots [nlocals, hbase), values in cval */
+  uint64_t cval[TR_CONST_MAX];
+  uint16_t chash[TR_CONST_HASH]; /* open addressing: index + 1, 0 = empty */
   uint32_t *lslot;           /* per local: its slot */
   uint8_t *lwidth;           /* per local: its width */
   uint32_t *code;            uint32_t ncode, capcode;
@@ -142,7 +153,7 @@ static void put(tr *t, uint32_t pos, uint32_t w) {
   if (pos < t->ncode) t->code[pos] = w;
 }
 
-static uint32_t home(const tr *t, uint32_t h) { return t->nlocals + t->stack[h].off; }
+static uint32_t home(const tr *t, uint32_t h) { return t->hbase + t->stack[h].off; }
 
 /* Slot offset of height h (h may be the next free height). */
 static uint32_t off_at(const tr *t, uint32_t h) {
@@ -264,7 +275,7 @@ static void resolve_chain(tr *t, uint32_t chain, uint32_t target) {
 
 /* True when the top values are not already in label c's slots. */
 static bool needs_moves(const tr *t, const tr_ctrl *c) {
-  uint32_t n = label_arity(c), dst = t->nlocals + c->base_off;
+  uint32_t n = label_arity(c), dst = t->hbase + c->base_off;
   for (uint32_t i = 0; i < n; i++) {
     if (slot_at(t, t->height - n + i) != dst) return true;
     dst += label_width(t, c, i);
@@ -279,7 +290,7 @@ static bool needs_moves(const tr *t, const tr_ctrl *c) {
 ** both halves before writing, and lazy sources are locals, below every
 ** home slot. */
 static void emit_moves(tr *t, const tr_ctrl *c) {
-  uint32_t n = label_arity(c), dst = t->nlocals + c->base_off;
+  uint32_t n = label_arity(c), dst = t->hbase + c->base_off;
   for (uint32_t i = 0; i < n; i++) {
     uint32_t src = slot_at(t, t->height - n + i), w = label_width(t, c, i);
     if (src != dst) emit_mov(t, dst, src, w);
@@ -550,7 +561,7 @@ static void emit_call(tr *t, const mod_functype *ft, uint32_t op, uint32_t imm1,
     return;
   }
   mat_range(t, t->height - ft->nparams);
-  uint32_t argslot = t->nlocals + off_at(t, t->height - ft->nparams);
+  uint32_t argslot = t->hbase + off_at(t, t->height - ft->nparams);
   emit(t, op);
   emit(t, imm1);
   if (indirect) {
@@ -667,14 +678,75 @@ static void emit_imms(tr *t, uint8_t imm) {
   }
 }
 
+/* ---- constant slots ------------------------------------------------------------ */
+
+/* Reads the immediate of a scalar const (immediate kind imm) as the bit
+** pattern its slot holds: i32/f32 zero-extended, like every i32 value. */
+static uint64_t rd_const(tr *t, uint8_t imm) {
+  switch (imm) {
+  case IMM_I32: return (uint32_t)rd_sleb(t);
+  case IMM_I64: return (uint64_t)rd_sleb(t);
+  case IMM_F32: return rd_bytes(t, 4);
+  default: return rd_bytes(t, 8);
+  }
+}
+
+/* Index of constant v in the function's pool, adding it when `add` and
+** there is room; NONE otherwise. The table is never more than half full,
+** so the probe ends. */
+static uint32_t const_index(tr *t, uint64_t v, bool add) {
+  uint32_t h = (uint32_t)((v * 0x9E3779B97F4A7C15u) >> (64 - TR_CONST_HASH_BITS));
+  for (; t->chash[h] != 0; h = (h + 1) & (TR_CONST_HASH - 1))
+    if (t->cval[t->chash[h] - 1] == v) return t->chash[h] - 1u;
+  if (!add || t->nconst == TR_CONST_MAX) return NONE;
+  t->cval[t->nconst++] = v;
+  t->chash[h] = (uint16_t)t->nconst;
+  return t->nconst - 1;
+}
+
+static bool is_const_slot(const tr *t, uint32_t s) {
+  return s != NONE && s >= t->nlocals && s < t->hbase;
+}
+
+/* A scalar const whose value has a slot pushes a lazy reference to it
+** (like local.get) instead of emitting an op; true if it did. */
+static bool lazy_const(tr *t, uint8_t imm) {
+  const uint8_t *save = t->p;
+  uint32_t i = const_index(t, rd_const(t, imm), false);
+  if (i == NONE) {
+    t->p = save;
+    return false;
+  }
+  push_entry(t, t->nlocals + i, 1);
+  return true;
+}
+
+/* Folds a lazy constant on top into the immediate form `to` of op. */
+static void fold_const_slot(tr *t, uint32_t op, uint32_t to) {
+  uint64_t v = t->cval[t->stack[t->height - 1].src - t->nlocals];
+  t->height--;
+  uint32_t a = pop_slot(t);
+  uint32_t dst = push_home(t, 1);
+  t->last_pos = emit(t, to);
+  emit(t, dst);
+  emit(t, a);
+  emit(t, (uint32_t)v);
+  if (op == IOP_i64_add) emit(t, (uint32_t)(v >> 32));
+}
+
 /* `i32.const k; i32.<op>` -> i32_<op>_imm (and i64.add): removes the
-** const and returns true. The const must be the second operand. */
+** const (an emitted op or a lazy constant slot) and returns true. The
+** const must be the second operand. */
 static bool fold_const(tr *t, uint32_t op) {
   uint32_t to = NONE;
   if (op == IOP_i64_add) to = IOP_i64_add_imm;
   for (unsigned i = 0; i < NIMM && to == NONE; i++)
     if (op == IMM_FROM[i]) to = IMM_TO[i];
   if (to == NONE) return false;
+  if (t->height >= 2 && is_const_slot(t, t->stack[t->height - 1].src)) {
+    fold_const_slot(t, op, to);
+    return true;
+  }
   uint32_t pos = t->prev_pos;
   uint32_t cop = op == IOP_i64_add ? IOP_i64_const : IOP_i32_const;
   uint32_t len = op == IOP_i64_add ? 4 : 3;
@@ -748,6 +820,7 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   uint32_t iop = info->iop, args[3] = {0, 0, 0};
   if (iop == IOP_f32_const) iop = IOP_i32_const;
   if (iop == IOP_f64_const) iop = IOP_i64_const;
+  if ((iop == IOP_i32_const || iop == IOP_i64_const) && lazy_const(t, info->imm)) return;
   if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
   if (np == 1 && info->imm == IMM_MEMARG && fuse_load(t, iop)) return;
   if (np > 3 || t->height < np) {
@@ -904,6 +977,35 @@ static bool skip_dead(tr *t, uint8_t op) {
   return false;
 }
 
+/* Pre-pass over the body: pools the distinct scalar constants used inside
+** loops, where a const op would run on every iteration (one outside a loop
+** runs at most once per call, no more than copying its slot in at frame
+** entry would cost). Sets the operand stack's base above the pool. */
+static void scan_consts(tr *t) {
+  const uint8_t *save = t->p;
+  uint64_t loops = 0; /* bit d: block at depth d is a loop */
+  uint32_t depth = 0;
+  while (t->p < t->end && !t->oom) {
+    uint8_t op = *t->p++;
+    bool in_loop = loops != 0 || depth > 64;
+    if (op >= WASM_OP_i32_const && op <= WASM_OP_f64_const) {
+      uint64_t v = rd_const(t, OPS[op].imm);
+      if (in_loop) const_index(t, v, true);
+      continue;
+    }
+    if (op == WASM_OP_end && depth > 0 && --depth < 64) loops &= ~((uint64_t)1 << depth);
+    if (op == WASM_OP_block || op == WASM_OP_if || op == WASM_OP_loop) {
+      if (op == WASM_OP_loop && depth < 64) loops |= (uint64_t)1 << depth;
+      depth++;
+    }
+    skip_dead(t, op);
+  }
+  t->p = save;
+  t->ncode = 0; /* skip_dead decodes immediates by emitting them */
+  t->dead_depth = 0;
+  t->hbase = t->nlocals + t->nconst;
+}
+
 /* Translates one instruction; returns true after the function's end. */
 static bool step(tr *t) {
   uint8_t op = *t->p++;
@@ -983,7 +1085,16 @@ static interp_code *finish(tr *t, const wt_module *mod, uint32_t index) {
   c->nparams = slots_of(ft->types, ft->nparams);
   c->nresults = slots_of(ft->types + ft->nparams, ft->nresults);
   c->nlocals = t->nlocals;
-  c->frame_slots = t->nlocals + t->maxtop;
+  c->frame_slots = t->hbase + t->maxtop;
+  if (t->nconst) {
+    c->consts = malloc(t->nconst * sizeof *c->consts);
+    if (!c->consts) {
+      free(c);
+      return NULL;
+    }
+    memcpy(c->consts, t->cval, t->nconst * sizeof *c->consts);
+    c->nconsts = t->nconst;
+  }
   if (c->frame_slots < c->nresults) c->frame_slots = c->nresults;
   c->func_index = mod->nfunc_imports + index;
   c->debug_name = f->debug_name;
@@ -1011,6 +1122,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
     tr_free(&t);
     return mod_fail(err, WT_ERR_NOMEM, t.base, "out of memory translating a function");
   }
+  scan_consts(&t);
   push_ctrl(&t, (tr_ctrl){CT_FUNC, 0, f->type_index, 0, 0, 0, ft->nresults, 0, NONE, NONE});
   if (t.ticks) emit(&t, IOP_tick);
   bool done = false;
@@ -1046,6 +1158,7 @@ void interp_release(mod_func *func) {
   interp_code *c = func->compiled;
   free(c->code);
   free(c->pcmap);
+  free(c->consts);
   free(c);
   func->compiled = NULL;
 }
