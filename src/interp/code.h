@@ -66,6 +66,8 @@
 **   br_<cmp>_i32_imm a imm rel
 **   i32_<op>_imm dst a imm i64_add_imm dst a lo hi
 **   <load>_ai dst a k offset   <load>_ar dst a b offset (INTERP_FUSED_LOADS)
+**   f32_muladd dst x y c       fp[dst] = (x * y) + c, rounded after each op
+**   f64_muladd dst x y c       (Wasm has no FMA)
 */
 #ifndef WT_INTERP_CODE_H
 #define WT_INTERP_CODE_H
@@ -85,7 +87,9 @@
   X(mov128, 0, 0, 0)                                            \
   X(select128, 0, 0, 0)                                         \
   X(global_get128, 0, 0, 0)                                     \
-  X(global_set128, 0, 0, 0)
+  X(global_set128, 0, 0, 0)                                     \
+  X(f32_muladd, 0, 0, 0)                                        \
+  X(f64_muladd, 0, 0, 0)
 
 /* i32 binary ops that get an immediate form `i32_<op>_imm dst a imm`
 ** (for `i32.const k; i32.<op>`), and the comparisons among them, which

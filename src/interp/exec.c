@@ -647,6 +647,15 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   OP_FUN(f32_trunc, float, RF32, bits_f32, wasm_trunc32(a))
   OP_FUN(f32_nearest, float, RF32, bits_f32, wasm_nearest32(a))
   OP_FUN(f32_sqrt, float, RF32, bits_f32, sqrtf(a))
+  CASE(f32_muladd) {
+    /* Two statements, two roundings: the product is a float before the
+    ** add (C11 mode keeps gcc from contracting it into an FMA). */
+    float m = RF32(pc[2]) * RF32(pc[3]);
+    float c = RF32(pc[4]);
+    fp[pc[1]] = bits_f32(m + c);
+    pc += 5;
+    NEXT();
+  }
   OP_FBIN(f32_add, float, RF32, bits_f32, a + b)
   OP_FBIN(f32_sub, float, RF32, bits_f32, a - b)
   OP_FBIN(f32_mul, float, RF32, bits_f32, a * b)
@@ -669,6 +678,13 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   OP_FUN(f64_trunc, double, RF64, bits_f64, wasm_trunc64(a))
   OP_FUN(f64_nearest, double, RF64, bits_f64, wasm_nearest64(a))
   OP_FUN(f64_sqrt, double, RF64, bits_f64, sqrt(a))
+  CASE(f64_muladd) {
+    double m = RF64(pc[2]) * RF64(pc[3]);
+    double c = RF64(pc[4]);
+    fp[pc[1]] = bits_f64(m + c);
+    pc += 5;
+    NEXT();
+  }
   OP_FBIN(f64_add, double, RF64, bits_f64, a + b)
   OP_FBIN(f64_sub, double, RF64, bits_f64, a - b)
   OP_FBIN(f64_mul, double, RF64, bits_f64, a * b)

@@ -813,6 +813,36 @@ static bool fuse_load(tr *t, uint32_t op) {
   return true;
 }
 
+/* `f32.mul` (or f64) just emitted, its product a temporary that is either
+** operand of the following add -> one muladd (still two roundings). The
+** product is the top, or just below a lazy local/constant pushed after the
+** mul (translate_func lets last_pos see through such pushes). IEEE
+** addition is commutative (a NaN result may carry either payload, which
+** Wasm allows), so c + p and p + c are the same op. */
+static bool fuse_muladd(tr *t, uint32_t op) {
+  uint32_t mop = op == IOP_f32_add ? IOP_f32_mul : op == IOP_f64_add ? IOP_f64_mul : NONE;
+  uint32_t pos = t->prev_pos;
+  if (mop == NONE || pos == NONE || pos + 4 != t->ncode || t->code[pos] != mop ||
+      t->height < 2)
+    return false;
+  const tr_ent *p = &t->stack[t->height - 1], *q = &t->stack[t->height - 2];
+  uint32_t prod = t->code[pos + 1], other;
+  if (p->src == NONE && prod == home(t, t->height - 1)) other = slot_at(t, t->height - 2);
+  else if (q->src == NONE && p->src != NONE && prod == home(t, t->height - 2)) other = p->src;
+  else return false;
+  uint32_t x = t->code[pos + 2], y = t->code[pos + 3];
+  t->ncode = pos;
+  t->height -= 2;
+  uint32_t dst = push_home(t, 1);
+  t->last_pos = emit(t, op == IOP_f32_add ? IOP_f32_muladd : IOP_f64_muladd);
+  emit(t, dst);
+  emit(t, x);
+  emit(t, y);
+  emit(t, other);
+  repoint_pc(t, pos);
+  return true;
+}
+
 /* Any instruction with a signature: [op, dst?, operands..., immediates]. */
 static void op_generic(tr *t, const tr_opinfo *info) {
   const char *colon = strchr(info->sig, ':');
@@ -823,6 +853,7 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   if ((iop == IOP_i32_const || iop == IOP_i64_const) && lazy_const(t, info->imm)) return;
   if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
   if (np == 1 && info->imm == IMM_MEMARG && fuse_load(t, iop)) return;
+  if (np == 2 && fuse_muladd(t, iop)) return;
   if (np > 3 || t->height < np) {
     t->bad = true;
     return;
@@ -1129,9 +1160,16 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   while (!done && t.p < t.end && !t.oom && !t.bad) {
     uint32_t start = t.ncode, off = t.base + (uint32_t)(t.p - t.start);
     t.cur_off = off;
+    uint32_t h0 = t.height;
     t.prev_pos = t.last_pos;
     t.last_pos = NONE;
     done = step(&t);
+    /* A lazy push (local.get, pooled const) emits nothing: the producer
+    ** before it stays visible. Every peephole checks that the value it
+    ** removes is a home temporary at the height it consumes, which a
+    ** lazy entry never is. */
+    if (t.ncode == start && t.height == h0 + 1 && !t.dead && t.stack[h0].src != NONE)
+      t.last_pos = t.prev_pos;
     if (t.ncode > start) record_pc(&t, start, off);
   }
   wt_status st = WT_OK;
