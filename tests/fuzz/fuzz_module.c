@@ -130,7 +130,7 @@ static void fz_call_exports(wt_store *store, wt_instance *inst, const wt_module 
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  wt_config config = {FZ_MAX_PAGES, 0, 0, 200};
+  wt_config config = {.max_memory_pages = FZ_MAX_PAGES, .timeout_ms = 200};
   wt_engine *engine = wt_engine_new(&config);
   if (!engine) return 0;
   wt_module *module = NULL;
