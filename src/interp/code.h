@@ -68,6 +68,8 @@
 **   <load>_ai dst a k offset   <load>_ar dst a b offset (INTERP_FUSED_LOADS)
 **   f32_muladd dst x y c       fp[dst] = (x * y) + c, rounded after each op
 **   f64_muladd dst x y c       (Wasm has no FMA)
+**   select_f32_lt dst x y a b c    fp[c] = a < b; fp[dst] = fp[c] ? x : y
+**   select_f32_gt dst x y a b c    (the same with >)
 */
 #ifndef WT_INTERP_CODE_H
 #define WT_INTERP_CODE_H
@@ -89,7 +91,9 @@
   X(global_get128, 0, 0, 0)                                     \
   X(global_set128, 0, 0, 0)                                     \
   X(f32_muladd, 0, 0, 0)                                        \
-  X(f64_muladd, 0, 0, 0)
+  X(f64_muladd, 0, 0, 0)                                        \
+  X(select_f32_lt, 0, 0, 0)                                     \
+  X(select_f32_gt, 0, 0, 0)
 
 /* i32 binary ops that get an immediate form `i32_<op>_imm dst a imm`
 ** (for `i32.const k; i32.<op>`), and the comparisons among them, which

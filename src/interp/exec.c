@@ -647,6 +647,21 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   OP_FUN(f32_trunc, float, RF32, bits_f32, wasm_trunc32(a))
   OP_FUN(f32_nearest, float, RF32, bits_f32, wasm_nearest32(a))
   OP_FUN(f32_sqrt, float, RF32, bits_f32, sqrtf(a))
+/* A float comparison fused with the select it feeds (translate.c). The
+** comparison is still written to its slot: it may be a local that is read
+** again (local.tee). Everything is read before anything is written. */
+#define OP_SELECT_FCMP(name, cmp)                                          \
+  CASE(name) {                                                             \
+    uint64_t x = fp[pc[2]], y = fp[pc[3]];                                 \
+    uint32_t c = RF32(pc[4]) cmp RF32(pc[5]);                              \
+    uint64_t m = (uint64_t)0 - (uint64_t)c;                                \
+    fp[pc[6]] = c;                                                         \
+    fp[pc[1]] = (x & m) | (y & ~m);                                        \
+    pc += 7;                                                               \
+    NEXT();                                                                \
+  }
+  OP_SELECT_FCMP(select_f32_lt, <)
+  OP_SELECT_FCMP(select_f32_gt, >)
   CASE(f32_muladd) {
     /* Two statements, two roundings: the product is a float before the
     ** add (C11 mode keeps gcc from contracting it into an FMA). */

@@ -81,6 +81,7 @@ typedef struct tr {
   uint32_t last_pos;         /* start of the single producer just emitted */
   uint32_t prev_pos;         /* last_pos as it was before this instruction */
   uint32_t cur_off;          /* module offset of the instruction being translated */
+  uint32_t tee_pos;          /* producer whose dst the last local.tee rewrote, or NONE */
   bool dead;
   uint32_t dead_depth;
   bool oom, bad, ticks;
@@ -882,6 +883,33 @@ static void emit_popped(tr *t, uint32_t op, uint32_t nargs, uint32_t result, uin
   for (uint32_t i = 0; i < nargs; i++) emit(t, args[i]);
 }
 
+/* `f32.lt` / `f32.gt` (just emitted, or just before a local.tee that made
+** it write the local) whose result is the condition of a scalar select ->
+** one fused op that still writes the comparison's slot. Only this peephole
+** looks through local.tee: the others assume the producer's result is a
+** temporary, which a tee'd local is not. */
+static bool fuse_cmp_select(tr *t) {
+  uint32_t pos = t->prev_pos != NONE ? t->prev_pos : t->tee_pos;
+  if (pos == NONE || pos + 4 != t->ncode || t->height < 3 || t->stack[t->height - 2].w != 1)
+    return false;
+  uint32_t op = t->code[pos], cslot = slot_at(t, t->height - 1);
+  if ((op != IOP_f32_lt && op != IOP_f32_gt) || t->code[pos + 1] != cslot) return false;
+  uint32_t a = t->code[pos + 2], b = t->code[pos + 3];
+  t->ncode = pos;
+  t->height--;
+  uint32_t y = pop_slot(t), x = pop_slot(t);
+  uint32_t dst = push_home(t, 1);
+  t->last_pos = emit(t, op == IOP_f32_lt ? IOP_select_f32_lt : IOP_select_f32_gt);
+  emit(t, dst);
+  emit(t, x);
+  emit(t, y);
+  emit(t, a);
+  emit(t, b);
+  emit(t, cslot);
+  repoint_pc(t, pos);
+  return true;
+}
+
 /* Instructions whose typing is special (NULL signature), except control. */
 /* Width of the value at depth d below the top (0 = top); 1 if absent. */
 static uint32_t top_width(const tr *t, uint32_t d) {
@@ -908,6 +936,7 @@ static void op_special(tr *t, uint8_t op) {
     t->p += n;
   } /* fallthrough */
   case WASM_OP_select: {
+    if (fuse_cmp_select(t)) break;
     uint32_t w = top_width(t, 1);
     emit_popped(t, w == 2 ? IOP_select128 : IOP_select, 3, w, NONE);
     break;
@@ -1161,6 +1190,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
     uint32_t start = t.ncode, off = t.base + (uint32_t)(t.p - t.start);
     t.cur_off = off;
     uint32_t h0 = t.height;
+    uint8_t opbyte = *t.p;
     t.prev_pos = t.last_pos;
     t.last_pos = NONE;
     done = step(&t);
@@ -1170,6 +1200,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
     ** lazy entry never is. */
     if (t.ncode == start && t.height == h0 + 1 && !t.dead && t.stack[h0].src != NONE)
       t.last_pos = t.prev_pos;
+    t.tee_pos = opbyte == WASM_OP_local_tee && t.ncode == start && !t.dead ? t.prev_pos : NONE;
     if (t.ncode > start) record_pc(&t, start, off);
   }
   wt_status st = WT_OK;
