@@ -72,6 +72,7 @@ typedef struct tr {
   uint32_t nconst;           /* constant slots [nlocals, hbase), values in cval */
   uint64_t cval[TR_CONST_MAX];
   uint16_t chash[TR_CONST_HASH]; /* open addressing: index + 1, 0 = empty */
+  bool cpair[TR_CONST_MAX];  /* entry i starts a v128 pair (i, i + 1) */
   uint32_t *lslot;           /* per local: its slot */
   uint8_t *lwidth;           /* per local: its width */
   uint32_t *code;            uint32_t ncode, capcode;
@@ -705,6 +706,41 @@ static uint32_t const_index(tr *t, uint64_t v, bool add) {
   return t->nconst - 1;
 }
 
+/* Reads a v128.const immediate as its two slots (the bytes in memory
+** order, as a v128 is stored in a slot pair). */
+static void rd_v128(tr *t, uint64_t pair[2]) {
+  uint8_t b[16] = {0};
+  for (unsigned i = 0; i < 16 && t->p < t->end; i++) b[i] = *t->p++;
+  memcpy(pair, b, sizeof b);
+}
+
+/* Index of the first slot of v128 constant `pair` in the pool, adding it
+** when `add` and there is room; NONE otherwise. Pairs are rare (SIMD code
+** only) and not hashed: a linear search is enough. */
+static uint32_t const_pair_index(tr *t, const uint64_t pair[2], bool add) {
+  for (uint32_t i = 0; i < t->nconst; i++)
+    if (t->cpair[i] && t->cval[i] == pair[0] && t->cval[i + 1] == pair[1]) return i;
+  if (!add || t->nconst + 2 > TR_CONST_MAX) return NONE;
+  t->cpair[t->nconst] = true;
+  t->cval[t->nconst++] = pair[0];
+  t->cval[t->nconst++] = pair[1];
+  return t->nconst - 2;
+}
+
+/* v128.const: like lazy_const, for a pooled pair. */
+static bool lazy_v128(tr *t) {
+  const uint8_t *save = t->p;
+  uint64_t pair[2];
+  rd_v128(t, pair);
+  uint32_t i = const_pair_index(t, pair, false);
+  if (i == NONE) {
+    t->p = save;
+    return false;
+  }
+  push_entry(t, t->nlocals + i, 2);
+  return true;
+}
+
 static bool is_const_slot(const tr *t, uint32_t s) {
   return s != NONE && s >= t->nlocals && s < t->hbase;
 }
@@ -852,6 +888,7 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   if (iop == IOP_f32_const) iop = IOP_i32_const;
   if (iop == IOP_f64_const) iop = IOP_i64_const;
   if ((iop == IOP_i32_const || iop == IOP_i64_const) && lazy_const(t, info->imm)) return;
+  if (iop == IOP_v128_const && lazy_v128(t)) return;
   if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
   if (np == 1 && info->imm == IMM_MEMARG && fuse_load(t, iop)) return;
   if (np == 2 && fuse_muladd(t, iop)) return;
@@ -1052,6 +1089,16 @@ static void scan_consts(tr *t) {
       uint64_t v = rd_const(t, OPS[op].imm);
       if (in_loop) const_index(t, v, true);
       continue;
+    }
+    if (op == WASM_PREFIX_SIMD) {
+      const uint8_t *sub_at = t->p;
+      if (rd_u32(t) == WASM_OPSIMD_v128_const) {
+        uint64_t pair[2];
+        rd_v128(t, pair);
+        if (in_loop) const_pair_index(t, pair, true);
+        continue;
+      }
+      t->p = sub_at;
     }
     if (op == WASM_OP_end && depth > 0 && --depth < 64) loops &= ~((uint64_t)1 << depth);
     if (op == WASM_OP_block || op == WASM_OP_if || op == WASM_OP_loop) {
