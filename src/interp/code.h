@@ -70,6 +70,9 @@
 **   f64_muladd dst x y c       (Wasm has no FMA)
 **   select_f32_lt dst x y a b c    fp[c] = a < b; fp[dst] = fp[c] ? x : y
 **   select_f32_gt dst x y a b c    (the same with >)
+**   add_br_<cmp>_i32 d a k x y rel      fp[d] = fp[a] + k, then br_<cmp>_i32 x y rel
+**   add_br_<cmp>_i32_imm d a k x y rel  (then br_<cmp>_i32_imm): the loop latch;
+**                                       rel is relative to its own word (pc + 6)
 */
 #ifndef WT_INTERP_CODE_H
 #define WT_INTERP_CODE_H
@@ -122,12 +125,15 @@
 #define IOP_ENUM_BR(n) IOP_br_##n##_i32,
 #define IOP_ENUM_BRI(n) IOP_br_##n##_i32_imm,
 #define IOP_ENUM_LAI(n, T, conv) IOP_##n##_ai,
+#define IOP_ENUM_ABR(n) IOP_add_br_##n##_i32,
+#define IOP_ENUM_ABRI(n) IOP_add_br_##n##_i32_imm,
 #define IOP_ENUM_LAR(n, T, conv) IOP_##n##_ar,
 typedef enum interp_op {
   WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM)
   WASM_OPCODES_SIMD(IOP_ENUM_SIMD)
   INTERP_I32_IMM_OPS(IOP_ENUM_IMM) INTERP_I32_CMPS(IOP_ENUM_BR) INTERP_I32_CMPS(IOP_ENUM_BRI)
   INTERP_FUSED_LOADS(IOP_ENUM_LAI) INTERP_FUSED_LOADS(IOP_ENUM_LAR)
+  INTERP_I32_CMPS(IOP_ENUM_ABR) INTERP_I32_CMPS(IOP_ENUM_ABRI)
   IOP_COUNT
 } interp_op;
 #undef IOP_ENUM
@@ -136,6 +142,8 @@ typedef enum interp_op {
 #undef IOP_ENUM_BR
 #undef IOP_ENUM_BRI
 #undef IOP_ENUM_LAI
+#undef IOP_ENUM_ABR
+#undef IOP_ENUM_ABRI
 #undef IOP_ENUM_LAR
 
 /* One translated function. */

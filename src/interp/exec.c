@@ -250,6 +250,16 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
     else pc += 4;                                          \
     NEXT();                                                \
   }
+/* add_imm then compare-and-branch (code.h): the sum is written before the
+** comparison reads its operands, as in the two ops it replaces. */
+#define OP_ADD_BRCMP(name, expr, B)                        \
+  CASE(name) {                                             \
+    W32(pc[1], R32(pc[2]) + pc[3]);                        \
+    uint32_t a = R32(pc[4]), b = (B);                      \
+    if (expr) pc += 6 + REL(6);                            \
+    else pc += 7;                                          \
+    NEXT();                                                \
+  }
 #define OP_BIN32I(name, expr)                              \
   CASE(name) {                                             \
     uint32_t a = R32(pc[2]), b = pc[3];                    \
@@ -273,6 +283,8 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
 #define OP_BIN32_IMM(n, expr) OP_BIN32I(i32_##n##_imm, expr)
 #define OP_BR_REG(n, expr) OP_BRCMP(br_##n##_i32, expr, R32(pc[2]))
 #define OP_BR_IMM(n, expr) OP_BRCMP(br_##n##_i32_imm, expr, pc[2])
+#define OP_ADD_BR_REG(n, expr) OP_ADD_BRCMP(add_br_##n##_i32, expr, R32(pc[5]))
+#define OP_ADD_BR_IMM(n, expr) OP_ADD_BRCMP(add_br_##n##_i32_imm, expr, pc[5])
 
 wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #if INTERP_COMPUTED_GOTO
@@ -282,19 +294,24 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #define LABEL_BR(n) &&L_br_##n##_i32,
 #define LABEL_BRI(n) &&L_br_##n##_i32_imm,
 #define LABEL_LAI(n, T, conv) &&L_##n##_ai,
+#define LABEL_ABR(n) &&L_add_br_##n##_i32,
+#define LABEL_ABRI(n) &&L_add_br_##n##_i32_imm,
 #define LABEL_LAR(n, T, conv) &&L_##n##_ar,
   /* In the order of enum interp_op (code.h). */
   static const void *const labels[IOP_COUNT] = {
       WASM_OPCODES(LABEL) WASM_OPCODES_FC(LABEL) INTERP_EXTRA_OPS(LABEL)
       WASM_OPCODES_SIMD(LABEL_SIMD)
       INTERP_I32_IMM_OPS(LABEL_IMM) INTERP_I32_CMPS(LABEL_BR) INTERP_I32_CMPS(LABEL_BRI)
-      INTERP_FUSED_LOADS(LABEL_LAI) INTERP_FUSED_LOADS(LABEL_LAR)};
+      INTERP_FUSED_LOADS(LABEL_LAI) INTERP_FUSED_LOADS(LABEL_LAR)
+      INTERP_I32_CMPS(LABEL_ABR) INTERP_I32_CMPS(LABEL_ABRI)};
 #undef LABEL
 #undef LABEL_SIMD
 #undef LABEL_IMM
 #undef LABEL_BR
 #undef LABEL_BRI
 #undef LABEL_LAI
+#undef LABEL_ABR
+#undef LABEL_ABRI
 #undef LABEL_LAR
 #endif
   const interp_code *code = fn->code;
@@ -337,6 +354,8 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   }
   I32_CMP_EXPRS(OP_BR_REG)
   I32_CMP_EXPRS(OP_BR_IMM)
+  I32_CMP_EXPRS(OP_ADD_BR_REG)
+  I32_CMP_EXPRS(OP_ADD_BR_IMM)
   CASE(br_table) {
     uint32_t i = R32(pc[1]), n = pc[2];
     const uint32_t *t = pc + 3 + (i < n ? i : n);

@@ -83,6 +83,9 @@ typedef struct tr {
   uint32_t prev_pos;         /* last_pos as it was before this instruction */
   uint32_t cur_off;          /* module offset of the instruction being translated */
   uint32_t tee_pos;          /* producer whose dst the last local.tee rewrote, or NONE */
+  uint32_t label_pos;        /* code index of the latest branch target placed */
+  uint32_t add_cur, add_prev; /* an i32_add_imm that was all the code emitted by
+                             ** the latest emitting step / the one before (or NONE) */
   bool dead;
   uint32_t dead_depth;
   bool oom, bad, ticks;
@@ -354,16 +357,22 @@ static tr_ctrl *label(tr *t, uint32_t depth) {
 #define TR_OPI(n) IOP_i32_##n##_imm,
 #define TR_BR(n) IOP_br_##n##_i32,
 #define TR_BRI(n) IOP_br_##n##_i32_imm,
+#define TR_ABR(n) IOP_add_br_##n##_i32,
+#define TR_ABRI(n) IOP_add_br_##n##_i32_imm,
 static const uint16_t CMP_OPS[] = {INTERP_I32_CMPS(TR_OP)};
 static const uint16_t CMP_IMM_OPS[] = {INTERP_I32_CMPS(TR_OPI)};
 static const uint16_t BR_OPS[] = {INTERP_I32_CMPS(TR_BR)};
 static const uint16_t BR_IMM_OPS[] = {INTERP_I32_CMPS(TR_BRI)};
+static const uint16_t ADD_BR_OPS[] = {INTERP_I32_CMPS(TR_ABR)};
+static const uint16_t ADD_BR_IMM_OPS[] = {INTERP_I32_CMPS(TR_ABRI)};
 static const uint16_t IMM_FROM[] = {INTERP_I32_IMM_OPS(TR_OP)};
 static const uint16_t IMM_TO[] = {INTERP_I32_IMM_OPS(TR_OPI)};
 #undef TR_OP
 #undef TR_OPI
 #undef TR_BR
 #undef TR_BRI
+#undef TR_ABR
+#undef TR_ABRI
 #define NCMP (sizeof CMP_OPS / sizeof CMP_OPS[0])
 #define NIMM (sizeof IMM_FROM / sizeof IMM_FROM[0])
 #define CMP_EQZ (-2)
@@ -390,6 +399,17 @@ static int take_compare(tr *t, uint32_t cond, uint32_t *a, uint32_t *b, bool *im
   return k;
 }
 
+/* The compare-and-branch about to be emitted at the code's end (the
+** compare it replaced began there) directly follows an i32_add_imm that
+** the step before emitted alone, with no branch target between them:
+** start of that add, else NONE. */
+static uint32_t latch_add(const tr *t) {
+  uint32_t c = t->ncode, add = t->add_prev;
+  if (add == NONE || add + 4 != c || t->label_pos == c || t->code[add] != IOP_i32_add_imm)
+    return NONE;
+  return add;
+}
+
 /* Emits "branch when cond != 0" (or == 0 with negate), fusing a preceding
 ** comparison; returns the position of the rel word. `mat_from` is the
 ** height from which lazy entries must be materialized first (NONE: none).
@@ -405,7 +425,13 @@ static uint32_t emit_cond_branch(tr *t, uint32_t cond, bool negate, uint32_t mat
     emit(t, a);
   } else if (k >= 0) {
     unsigned j = negate ? (unsigned)k ^ 1u : (unsigned)k; /* negation pairs */
-    emit(t, imm ? BR_IMM_OPS[j] : BR_OPS[j]);
+    uint32_t add = mat_from == NONE ? latch_add(t) : NONE;
+    if (add != NONE) { /* one op: the add's 4 words stay, the op word changes */
+      if (t->npc && t->pcmap[2 * (t->npc - 1)] == t->ncode) t->npc--; /* the compare's */
+      t->code[add] = imm ? ADD_BR_IMM_OPS[j] : ADD_BR_OPS[j];
+    } else {
+      emit(t, imm ? BR_IMM_OPS[j] : BR_OPS[j]);
+    }
     emit(t, a);
     emit(t, b);
   } else {
@@ -464,7 +490,7 @@ static void op_block(tr *t, uint8_t kind) {
   }
   c.height = t->height >= c.nparams ? t->height - c.nparams : 0;
   c.base_off = off_at(t, c.height);
-  c.start = t->ncode;
+  c.start = t->label_pos = t->ncode;
   if (kind == CT_LOOP && t->ticks) emit(t, IOP_tick);
   push_ctrl(t, c);
 }
@@ -488,6 +514,7 @@ static void op_else(tr *t) {
     set_rel(t, c, emit(t, 0));
   }
   if (c->else_site != NONE) put(t, c->else_site, t->ncode - c->else_site);
+  t->label_pos = t->ncode;
   c->else_site = NONE;
   c->kind = CT_ELSE;
   reset_stack(t, c, false);
@@ -505,6 +532,7 @@ static bool op_end(tr *t) {
   if (!t->dead) mat_range(t, c->height);
   if (c->else_site != NONE) put(t, c->else_site, t->ncode - c->else_site);
   resolve_chain(t, c->patches, t->ncode);
+  t->label_pos = t->ncode;
   reset_stack(t, c, true);
   t->nctrl--;
   t->dead = false;
@@ -1223,7 +1251,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   t.p = t.start = f->code;
   t.end = f->code + f->code_len;
   t.base = f->code_offset;
-  t.last_pos = t.prev_pos = NONE;
+  t.last_pos = t.prev_pos = t.tee_pos = t.label_pos = t.add_cur = t.add_prev = NONE;
   t.ticks = mod->engine && mod->engine->config.timeout_ms != 0;
   if (!layout_locals(&t, ft, f)) {
     tr_free(&t);
@@ -1248,6 +1276,12 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
     if (t.ncode == start && t.height == h0 + 1 && !t.dead && t.stack[h0].src != NONE)
       t.last_pos = t.prev_pos;
     t.tee_pos = opbyte == WASM_OP_local_tee && t.ncode == start && !t.dead ? t.prev_pos : NONE;
+    if (t.ncode != start) { /* for latch_add */
+      bool lone_add = t.last_pos != NONE && t.last_pos + 4 == t.ncode &&
+                      t.code[t.last_pos] == IOP_i32_add_imm;
+      t.add_prev = t.add_cur;
+      t.add_cur = lone_add ? t.last_pos : NONE;
+    }
     if (t.ncode > start) record_pc(&t, start, off);
   }
   wt_status st = WT_OK;
