@@ -3,9 +3,11 @@
 ** code.h (prefix `tr_` for the translator's types).
 **
 ** The translator walks the instruction bytes once, simulating the operand
-** stack. Each stack entry is either "home" (its value sits in the slot of
-** its height) or a lazy reference to a local: `local.get x` emits nothing
-** and consumers read slot x directly. A lazy entry is copied to its home
+** stack, after a pre-pass that pools the constants used in loops into
+** constant slots (scan_consts). Each stack entry is either "home" (its
+** value sits in the slot of its height) or a lazy reference to a local or
+** a constant slot: `local.get x` and a pooled `*.const` emit nothing and
+** consumers read the slot directly. A lazy entry is copied to its home
 ** slot ("materialized") before anything could change x (local.set/tee x)
 ** and at every control-flow boundary, so a lazy entry only ever spans
 ** straight-line code.
@@ -15,7 +17,13 @@
 **  - an i32 comparison (or eqz) followed by br_if/if becomes one branch;
 **  - `i32.const k; i32.add` (and i64) becomes an add-immediate;
 **  - an address add (register or immediate) followed by a load becomes an
-**    address-fused load (code.h's INTERP_FUSED_LOADS).
+**    address-fused load (code.h's INTERP_FUSED_LOADS);
+**  - f32/f64 mul followed by an add of the product becomes a muladd;
+**  - f32.lt/gt followed by the select it feeds (also through a local.tee)
+**    becomes one select;
+**  - an add-immediate directly followed by a compare-and-branch (the loop
+**    latch) becomes one op.
+** A lazy push keeps the instruction before it visible (see translate_func).
 **
 ** Dead code after br/br_table/return/unreachable is skipped up to the end
 ** of its block, so the polymorphic stack never needs modelling.
