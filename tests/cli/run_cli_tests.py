@@ -104,6 +104,25 @@ def main():
     r.case("unbounded recursion with big frames", ["run", r.wasm("recurse_args")], TRAP_EXIT,
            stderr_words=["call stack exhausted|stack"])
 
+    # Fused address+load: the same trap text (kind, function, the load's own
+    # offset) as the AOT tier with explicit bounds checks, which translates
+    # each Wasm instruction on its own.
+    fused = r.wasm("fused_load")
+    for fn, args in (("add", ["65530", "3"]), ("addimm", ["7"]), ("subimm", ["1"])):
+        try:
+            want = r.run(["run", "--engine", "aot", "--bounds-checks", "--invoke", fn, fused] + args,
+                         timeout=300)
+        except subprocess.TimeoutExpired:
+            r.fail("fused load " + fn, "aot run did not finish")
+            continue
+        if want[0] != TRAP_EXIT or "out of bounds" not in want[2]:
+            r.fail("fused load " + fn, "aot reference did not trap: %r" % (want[2],))
+            continue
+        msg = want[2].strip().splitlines()[-1]  # after any compile progress lines
+        r.case("fused load %s traps at the load's offset" % fn,
+               ["run", "--invoke", fn, fused] + args, TRAP_EXIT,
+               stderr_words=[re.escape(msg)])
+
     grow = r.wasm("grow")
     r.case("memory.grow within the cap", ["run", grow], 0)
     r.case("memory.grow beyond --max-memory fails cleanly",
