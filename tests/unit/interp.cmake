@@ -49,3 +49,7 @@ if(TARGET spectest AND DEFINED WT_SPEC_DIR AND EXISTS "${WT_SPEC_DIR}/README.md"
   set_tests_properties(spectest-all-switch PROPERTIES TIMEOUT 1800
     PASS_REGULAR_EXPRESSION "(^|\n)52804 passed, 0 failed, 1077 skipped\n")
 endif()
+
+foreach(t test_interp_runtime test_interp_runtime_switch test_interp_simd test_interp_simd_switch)
+  target_include_directories(${t} PRIVATE ${CMAKE_SOURCE_DIR}/tests/common)
+endforeach()

@@ -15,16 +15,8 @@
 
 #include "interp_modules.h"
 #include "wasitorch.h"
+#include "wt_check.h"
 
-static int failures;
-
-#define CHECK(cond)                                                               \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);   \
-      failures++;                                                                 \
-    }                                                                             \
-  } while (0)
 
 /* ---- a host function and resolvers -------------------------------------- */
 
@@ -315,7 +307,5 @@ int main(void) {
   test_host_calls();
   test_link_errors();
   test_timeout();
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  else printf("interp_runtime: all checks passed\n");
-  return failures ? 1 : 0;
+  return wt_check_finish("interp_runtime");
 }

@@ -20,16 +20,8 @@
 #include "interp_simd_modules.h"
 #include "wasitorch.h"
 #include "wasm/v128.h"
+#include "wt_check.h"
 
-static int failures;
-
-#define CHECK(cond)                                                               \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);   \
-      failures++;                                                                 \
-    }                                                                             \
-  } while (0)
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -350,10 +342,8 @@ int main(void) {
     test_values(&f);
     test_memory(&f);
   } else {
-    failures++;
+    wt_check_failures++;
   }
   teardown(&f);
-  if (failures) fprintf(stderr, "%d failure(s)\n", failures);
-  else printf("interp_simd: all checks passed\n");
-  return failures ? 1 : 0;
+  return wt_check_finish("interp_simd");
 }
