@@ -61,18 +61,6 @@ static void usage(FILE *to)
         to);
 }
 
-/* Parse a positive count; rejects signs, junk and absurd values. */
-static int parse_count(const char *s, unsigned *out)
-{
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (s[0] < '0' || s[0] > '9' || *end || errno || v == 0 || v > 1000000)
-    return -1;
-  *out = (unsigned)v;
-  return 0;
-}
-
 /* Parse a float within [lo, hi] (or [lo, hi) when !hi_incl); NaN fails. */
 static int parse_unit(const char *s, float lo, float hi, int hi_incl, float *out)
 {
@@ -85,26 +73,6 @@ static int parse_unit(const char *s, float lo, float hi, int hi_incl, float *out
   return 0;
 }
 
-/* Value of option `name` in "--name VALUE" or "--name=VALUE" at argv[*i];
-** NULL when argv[*i] is another option. Advances *i past a separate value. */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *name, int *missing)
-{
-  size_t n = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, n) != 0)
-    return NULL;
-  if (a[n] == '=')
-    return a + n + 1;
-  if (a[n] != '\0')
-    return NULL;
-  if (*i + 1 >= argc) {
-    *missing = 1;
-    return NULL;
-  }
-  return argv[++*i];
-}
-
 /* Store the value of option k (index into the table of parse_args). */
 static int set_option(options *o, size_t k, const char *v)
 {
@@ -114,7 +82,7 @@ static int set_option(options *o, size_t k, const char *v)
     *strs[k] = v;
     return 0;
   }
-  if (k == 5 && parse_count(v, &o->repeat) == 0)
+  if (k == 5 && wts_parse_count(v, 1000000, &o->repeat) == 0)
     return 0;
   if (k == 6 && parse_unit(v, 0.0f, 1.0f, 0, &o->conf) == 0)
     return 0;
@@ -157,7 +125,7 @@ static int parse_args(int argc, char **argv, options *o)
       continue;
     }
     for (; k < sizeof names / sizeof names[0]; k++)
-      if ((v = option_value(argc, argv, &i, names[k], &missing)) || missing)
+      if ((v = wts_option_value(argc, argv, &i, names[k], &missing)) || missing)
         break;
     if (missing || !v) {
       fprintf(stderr, missing ? "detect: %s needs a value\n"
@@ -180,16 +148,11 @@ static int parse_args(int argc, char **argv, options *o)
   return 0;
 }
 
-/* Report a failed SDK/WASI-NN call with the errno name, and for file
-** errors the C library's reason. */
+/* Report a failed SDK/WASI-NN call under this program's name (wts_report),
+** which names the errno, or for file errors gives the C library's reason. */
 static int fail(const char *what, const char *subject, uint32_t err)
 {
-  if (err == WTS_ERR_IO)
-    fprintf(stderr, "detect: %s '%s': %s\n", what, subject, strerror(errno));
-  else
-    fprintf(stderr, "detect: %s '%s': %s (wasi-nn errno %u)\n", what,
-            subject, wts_errno_name(err), (unsigned)err);
-  return 1;
+  return wts_report("detect", what, subject, err);
 }
 
 /* Read and decode the image into *img (RGB8), timing the decode. */
@@ -256,12 +219,6 @@ static int open_model(const options *o, wasi_nn_exec_ctx *ctx, timings *t)
   return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /*
 ** Run set_input+compute+get_output `repeat` times; the first latency goes
 ** to t->infer, and with repeat > 1 the median and nearest-rank p90 over all
@@ -286,12 +243,10 @@ static int run_inference(const options *o, wasi_nn_exec_ctx ctx,
   }
   t->infer = lat[0];
   if (o->repeat > 1) {
-    qsort(lat, o->repeat, sizeof lat[0], cmp_double);
-    size_t mid = o->repeat / 2;
-    double median = o->repeat % 2 ? lat[mid] : (lat[mid - 1] + lat[mid]) / 2;
-    size_t p90 = (o->repeat * 9 + 9) / 10 - 1; /* ceil(0.9 n) - 1 */
+    double median, p90;
+    wts_latency_stats(lat, o->repeat, &median, &p90);
     printf("repeat      %u runs: median %.2f ms, p90 %.2f ms, min %.2f ms\n",
-           o->repeat, median, lat[p90], lat[0]);
+           o->repeat, median, p90, lat[0]);
   }
   free(lat);
   return 0;

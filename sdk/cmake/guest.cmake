@@ -17,7 +17,7 @@ set(WT_SDK_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR}/../include)
 get_filename_component(WT_SDK_INCLUDE_DIR ${WT_SDK_INCLUDE_DIR} ABSOLUTE)
 get_filename_component(_wt_sdk_lib ${CMAKE_CURRENT_LIST_DIR}/../lib ABSOLUTE)
 set(WT_SDK_SOURCES ${_wt_sdk_lib}/wts_util.c ${_wt_sdk_lib}/wts_file.c
-    ${_wt_sdk_lib}/wts_post.c ${_wt_sdk_lib}/wts_nn.c)
+    ${_wt_sdk_lib}/wts_post.c ${_wt_sdk_lib}/wts_nn.c ${_wt_sdk_lib}/wts_cli.c)
 set(WT_SDK_HEADERS ${WT_SDK_INCLUDE_DIR}/wasi_nn.h
     ${WT_SDK_INCLUDE_DIR}/wasitorch_sdk.h)
 

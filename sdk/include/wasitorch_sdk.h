@@ -55,6 +55,24 @@ uint32_t wts_read_file(const char *path, uint8_t **data, size_t *len);
 /* Write `len` bytes to a new/truncated file. Returns 0 or WTS_ERR_IO. */
 uint32_t wts_write_file(const char *path, const void *data, size_t len);
 
+/* ---- command-line chores (wts_cli.c) ----------------------------------- */
+
+/* Value of option `name` at argv[*i], given as "--name VALUE" or
+** "--name=VALUE"; NULL when argv[*i] is another option, or when the value
+** is missing (then *missing = 1). Advances *i past a separate value. */
+const char *wts_option_value(int argc, char **argv, int *i, const char *name,
+                             int *missing);
+
+/* Parses a decimal count in 1..max (no sign, no junk). 0 or -1. */
+int wts_parse_count(const char *s, unsigned long max, unsigned *out);
+
+/* Prints "PROG: WHAT 'SUBJECT': reason" to stderr — strerror(errno) for
+** WTS_ERR_IO, else the errno's name and number — and returns 1. */
+int wts_report(const char *prog, const char *what, const char *subject, uint32_t err);
+
+/* Sorts lat[0..n) and gives its median and nearest-rank 90th percentile. */
+void wts_latency_stats(double *lat, size_t n, double *median, double *p90);
+
 /* Top-k indices of v[0..n) by descending value, into idx[0..k'), where
 ** k' = min(k, n) is returned. Deterministic: ties go to the lower index and
 ** NaN ranks below every number. */

@@ -188,6 +188,50 @@ static void file_read_from_fifo(void **state)
   free(got);
 }
 
+static void options_in_both_spellings(void **state)
+{
+  (void)state;
+  char *argv[] = {"prog", "--out", "a.png", "--conf=0.5", "--outx", "--out"};
+  int argc = 6, i = 1, missing = 0;
+  assert_string_equal(wts_option_value(argc, argv, &i, "--out", &missing), "a.png");
+  assert_int_equal(i, 2);
+  i = 3;
+  assert_string_equal(wts_option_value(argc, argv, &i, "--conf", &missing), "0.5");
+  assert_int_equal(i, 3);
+  i = 4; /* a longer option is not a match */
+  assert_null(wts_option_value(argc, argv, &i, "--out", &missing));
+  assert_int_equal(missing, 0);
+  i = 5; /* last word, no value */
+  assert_null(wts_option_value(argc, argv, &i, "--out", &missing));
+  assert_int_equal(missing, 1);
+}
+
+static void counts_reject_junk(void **state)
+{
+  (void)state;
+  unsigned n = 0;
+  assert_int_equal(wts_parse_count("12", 100, &n), 0);
+  assert_int_equal(n, 12);
+  const char *bad[] = {"0", "-3", "+3", "3x", "", "101", "99999999999999999999"};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+    assert_int_equal(wts_parse_count(bad[k], 100, &n), -1);
+  assert_int_equal(n, 12);
+}
+
+static void latency_median_and_p90(void **state)
+{
+  (void)state;
+  double odd[] = {5, 1, 3}, even[] = {4, 1, 3, 2}, ten[10], med, p90;
+  wts_latency_stats(odd, 3, &med, &p90);
+  assert_true(med == 3 && p90 == 5 && odd[0] == 1);
+  wts_latency_stats(even, 4, &med, &p90);
+  assert_true(med == 2.5 && p90 == 4);
+  for (int k = 0; k < 10; k++)
+    ten[k] = 10 - k; /* 10..1 */
+  wts_latency_stats(ten, 10, &med, &p90);
+  assert_true(med == 5.5 && p90 == 9); /* nearest rank: 9th of 10 */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -199,6 +243,9 @@ int main(void)
       cmocka_unit_test(errno_names_and_sizes),
       cmocka_unit_test(file_round_trip),
       cmocka_unit_test(file_read_from_fifo),
+      cmocka_unit_test(options_in_both_spellings),
+      cmocka_unit_test(counts_reject_junk),
+      cmocka_unit_test(latency_median_and_p90),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
