@@ -126,9 +126,7 @@ static double mg_pct(double *v, unsigned n, double p)
 
 static int mg_fail(const char *what, const char *subject, uint32_t err)
 {
-  fprintf(stderr, "models_guest: %s '%s': %s\n", what, subject,
-          err == WTS_ERR_IO ? strerror(errno) : wts_errno_name(err));
-  return 1;
+  return wts_report("models_guest", what, subject, err);
 }
 
 /* Load the model and open a context, printing load times like wt-native-ref. */
