@@ -22,6 +22,7 @@
 
 #include "interp/code.h"
 #include "interp/numeric.h"
+#include "interp/simd_fast.h"
 #include "wasm/v128.h"
 
 #if !defined(INTERP_USE_SWITCH) && defined(__GNUC__)
