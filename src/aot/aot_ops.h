@@ -58,44 +58,48 @@ static inline uint64_t aot_ea(aot_ctx *c, uint32_t a, uint64_t o, uint32_t n, ui
 }
 
 /* In guard mode a load is the bounds check, so it must happen even when
-** its value is dead: the empty asm makes the value "used". */
+** its value is dead: an empty asm makes the value "used". The constraint
+** names the register class the value lives in anyway (a float in a vector
+** register), so the asm costs no moves and the load stays one instruction. */
 #if AOT_GUARD
 #define AOT_FORCE_READ(v) __asm__ volatile("" : : "r"(v))
+#if defined(__x86_64__)
+#define AOT_FORCE_READ_F(v) __asm__ volatile("" : : "x"(v))
+#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "x"(v))
+#elif defined(__aarch64__)
+#define AOT_FORCE_READ_F(v) __asm__ volatile("" : : "w"(v))
+#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "w"(v))
+#else
+#define AOT_FORCE_READ_F(v) __asm__ volatile("" : : "m"(v))
+#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "m"(v))
+#endif
 #else
 #define AOT_FORCE_READ(v) ((void)0)
-#endif
-
-/* The same for v128 loads, whose value lives in a vector register. */
-#if AOT_GUARD && defined(__x86_64__)
-#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "x"(v))
-#elif AOT_GUARD && defined(__aarch64__)
-#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "w"(v))
-#elif AOT_GUARD
-#define AOT_FORCE_READ_V(v) __asm__ volatile("" : : "m"(v))
-#else
+#define AOT_FORCE_READ_F(v) ((void)0)
 #define AOT_FORCE_READ_V(v) ((void)0)
 #endif
 static inline wv128 aot_vkeep(wv128 v) { AOT_FORCE_READ_V(v); return v; }
 
-#define AOT_LOAD(name, T, ST, N, CONV)                                              \
+#define AOT_LOAD(name, T, ST, N, CONV, KEEP)                                          \
   static inline T op_##name(aot_ctx *c, uint8_t *m, uint32_t a, uint64_t o, uint32_t fi, \
                             uint32_t off) {                                           \
-    ST v; memcpy(&v, m + aot_ea(c, a, o, N, fi, off), N); AOT_FORCE_READ(v); return CONV; \
+    ST v; memcpy(&v, m + aot_ea(c, a, o, N, fi, off), N);                             \
+    T r = CONV; KEEP(r); return r;                                                    \
   }
-AOT_LOAD(i32_load, uint32_t, uint32_t, 4, v)
-AOT_LOAD(i64_load, uint64_t, uint64_t, 8, v)
-AOT_LOAD(f32_load, float, uint32_t, 4, aot_f32(v))
-AOT_LOAD(f64_load, double, uint64_t, 8, aot_f64(v))
-AOT_LOAD(i32_load8_s, uint32_t, int8_t, 1, (uint32_t)(int32_t)v)
-AOT_LOAD(i32_load8_u, uint32_t, uint8_t, 1, v)
-AOT_LOAD(i32_load16_s, uint32_t, int16_t, 2, (uint32_t)(int32_t)v)
-AOT_LOAD(i32_load16_u, uint32_t, uint16_t, 2, v)
-AOT_LOAD(i64_load8_s, uint64_t, int8_t, 1, (uint64_t)(int64_t)v)
-AOT_LOAD(i64_load8_u, uint64_t, uint8_t, 1, v)
-AOT_LOAD(i64_load16_s, uint64_t, int16_t, 2, (uint64_t)(int64_t)v)
-AOT_LOAD(i64_load16_u, uint64_t, uint16_t, 2, v)
-AOT_LOAD(i64_load32_s, uint64_t, int32_t, 4, (uint64_t)(int64_t)v)
-AOT_LOAD(i64_load32_u, uint64_t, uint32_t, 4, v)
+AOT_LOAD(i32_load, uint32_t, uint32_t, 4, v, AOT_FORCE_READ)
+AOT_LOAD(i64_load, uint64_t, uint64_t, 8, v, AOT_FORCE_READ)
+AOT_LOAD(f32_load, float, uint32_t, 4, aot_f32(v), AOT_FORCE_READ_F)
+AOT_LOAD(f64_load, double, uint64_t, 8, aot_f64(v), AOT_FORCE_READ_F)
+AOT_LOAD(i32_load8_s, uint32_t, int8_t, 1, (uint32_t)(int32_t)v, AOT_FORCE_READ)
+AOT_LOAD(i32_load8_u, uint32_t, uint8_t, 1, v, AOT_FORCE_READ)
+AOT_LOAD(i32_load16_s, uint32_t, int16_t, 2, (uint32_t)(int32_t)v, AOT_FORCE_READ)
+AOT_LOAD(i32_load16_u, uint32_t, uint16_t, 2, v, AOT_FORCE_READ)
+AOT_LOAD(i64_load8_s, uint64_t, int8_t, 1, (uint64_t)(int64_t)v, AOT_FORCE_READ)
+AOT_LOAD(i64_load8_u, uint64_t, uint8_t, 1, v, AOT_FORCE_READ)
+AOT_LOAD(i64_load16_s, uint64_t, int16_t, 2, (uint64_t)(int64_t)v, AOT_FORCE_READ)
+AOT_LOAD(i64_load16_u, uint64_t, uint16_t, 2, v, AOT_FORCE_READ)
+AOT_LOAD(i64_load32_s, uint64_t, int32_t, 4, (uint64_t)(int64_t)v, AOT_FORCE_READ)
+AOT_LOAD(i64_load32_u, uint64_t, uint32_t, 4, v, AOT_FORCE_READ)
 
 #define AOT_STORE(name, T, ST, N, CONV)                                               \
   static inline void op_##name(aot_ctx *c, uint8_t *m, uint32_t a, T x, uint64_t o,     \
@@ -177,12 +181,12 @@ AOT_UN(i64_extend_i32_u, uint32_t, uint64_t, a)
 AOT_FLOAT_CMPS(f32, float)
 AOT_FLOAT_CMPS(f64, double)
 
-AOT_UN(f32_abs, float, float, aot_f32(aot_b32(a) & 0x7fffffffu))
-AOT_UN(f32_neg, float, float, aot_f32(aot_b32(a) ^ 0x80000000u))
+AOT_UN(f32_abs, float, float, __builtin_fabsf(a))
+AOT_UN(f32_neg, float, float, -a)
 AOT_BIN(f32_copysign, float, float,
         aot_f32((aot_b32(a) & 0x7fffffffu) | (aot_b32(b) & 0x80000000u)))
-AOT_UN(f64_abs, double, double, aot_f64(aot_b64(a) & 0x7fffffffffffffffull))
-AOT_UN(f64_neg, double, double, aot_f64(aot_b64(a) ^ 0x8000000000000000ull))
+AOT_UN(f64_abs, double, double, __builtin_fabs(a))
+AOT_UN(f64_neg, double, double, -a)
 AOT_BIN(f64_copysign, double, double,
         aot_f64((aot_b64(a) & 0x7fffffffffffffffull) | (aot_b64(b) & 0x8000000000000000ull)))
 /* libm may return a signalling NaN unchanged; x + x quiets it. */
@@ -197,48 +201,54 @@ AOT_UN(f64_trunc, double, double, a != a ? a + a : trunc(a))
 AOT_UN(f64_nearest, double, double, a != a ? a + a : nearbyint(a))
 AOT_UN(f64_sqrt, double, double, sqrt(a))
 
-/* min/max: NaN in gives a NaN out; -0 < +0, settled on the sign bits. */
-static inline float op_f32_min(float a, float b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return aot_f32(aot_b32(a) | aot_b32(b));
-  return a < b ? a : b;
-}
-static inline float op_f32_max(float a, float b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return aot_f32(aot_b32(a) & aot_b32(b));
-  return a > b ? a : b;
-}
-static inline double op_f64_min(double a, double b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return aot_f64(aot_b64(a) | aot_b64(b));
-  return a < b ? a : b;
-}
-static inline double op_f64_max(double a, double b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return aot_f64(aot_b64(a) & aot_b64(b));
-  return a > b ? a : b;
-}
+/* min/max: NaN in gives a NaN out; -0 < +0, settled on the sign bits.
+** Ordered and unequal operands (the common case) take one compare and a
+** minss/maxss-shaped select; equal or unordered ones the careful path. */
+#define AOT_MINMAX(name, T, BITS, B2F, OP, CMB)                              \
+  static inline T op_##name(T a, T b) {                                      \
+    if (AOT_LIKELY(__builtin_islessgreater(a, b))) return a OP b ? a : b;    \
+    if (a != a || b != b) return a + b;                                      \
+    return B2F(BITS(a) CMB BITS(b));                                         \
+  }
+AOT_MINMAX(f32_min, float, aot_b32, aot_f32, <, |)
+AOT_MINMAX(f32_max, float, aot_b32, aot_f32, >, &)
+AOT_MINMAX(f64_min, double, aot_b64, aot_f64, <, |)
+AOT_MINMAX(f64_max, double, aot_b64, aot_f64, >, &)
 
 /* ---- conversions -------------------------------------------------------- */
-/* Trapping truncations: the bounds are exact powers of two, compared in
-** double (exact for f32 sources too). */
-#define AOT_TRUNC(name, FT, R, CAST, LO, HI)                                      \
-  static inline R op_##name(aot_ctx *c, FT f, uint32_t fi, uint32_t off) {        \
-    double x = f;                                                                 \
-    if (AOT_UNLIKELY(!(x > LO && x < HI)))                                        \
+/* Trapping truncations. The fast test is the guard clang itself puts in
+** front of every C cast (|x| < 2^31 for int, 0 <= x < 2^32 for unsigned),
+** spelled the same way so the C compiler can drop ours as redundant; the
+** slow path compares against the exact limits in the source type: LO is
+** the largest value of that type below the range (-2^31 - 256 for f32,
+** -2^31 - 1 for f64 ...), HI the power of two just above it. */
+#define AOT_TRUNC(name, FT, R, CAST, FAST, LO, HI)                                \
+  static inline R op_##name(aot_ctx *c, FT x, uint32_t fi, uint32_t off) {        \
+    if (AOT_LIKELY(FAST)) return (R)(CAST)x;                                      \
+    if (AOT_UNLIKELY(!(x > (FT)LO && x < (FT)HI)))                                \
       aot_trap(c, x != x ? AOT_INVALID_CONVERSION : AOT_INT_OVERFLOW, fi, off);   \
     return (R)(CAST)x;                                                            \
   }
-AOT_TRUNC(i32_trunc_f32_s, float, uint32_t, int32_t, -2147483649.0, 2147483648.0)
-AOT_TRUNC(i32_trunc_f64_s, double, uint32_t, int32_t, -2147483649.0, 2147483648.0)
-AOT_TRUNC(i32_trunc_f32_u, float, uint32_t, uint32_t, -1.0, 4294967296.0)
-AOT_TRUNC(i32_trunc_f64_u, double, uint32_t, uint32_t, -1.0, 4294967296.0)
-AOT_TRUNC(i64_trunc_f32_s, float, uint64_t, int64_t, -9223372036854777856.0,
+#define AOT_SFAST(FABS, H) FABS(x) < H
+#define AOT_UFAST(H) x >= 0 && x < H
+AOT_TRUNC(i32_trunc_f32_s, float, uint32_t, int32_t, AOT_SFAST(__builtin_fabsf, 2147483648.0f),
+          -2147483904.0f, 2147483648.0f)
+AOT_TRUNC(i32_trunc_f64_s, double, uint32_t, int32_t, AOT_SFAST(__builtin_fabs, 2147483648.0),
+          -2147483649.0, 2147483648.0)
+AOT_TRUNC(i32_trunc_f32_u, float, uint32_t, uint32_t, AOT_UFAST(4294967296.0f), -1.0f,
+          4294967296.0f)
+AOT_TRUNC(i32_trunc_f64_u, double, uint32_t, uint32_t, AOT_UFAST(4294967296.0), -1.0,
+          4294967296.0)
+AOT_TRUNC(i64_trunc_f32_s, float, uint64_t, int64_t,
+          AOT_SFAST(__builtin_fabsf, 9223372036854775808.0f), -9223373136366403584.0f,
+          9223372036854775808.0f)
+AOT_TRUNC(i64_trunc_f64_s, double, uint64_t, int64_t,
+          AOT_SFAST(__builtin_fabs, 9223372036854775808.0), -9223372036854777856.0,
           9223372036854775808.0)
-AOT_TRUNC(i64_trunc_f64_s, double, uint64_t, int64_t, -9223372036854777856.0,
-          9223372036854775808.0)
-AOT_TRUNC(i64_trunc_f32_u, float, uint64_t, uint64_t, -1.0, 18446744073709551616.0)
-AOT_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, -1.0, 18446744073709551616.0)
+AOT_TRUNC(i64_trunc_f32_u, float, uint64_t, uint64_t, AOT_UFAST(18446744073709551616.0f), -1.0f,
+          18446744073709551616.0f)
+AOT_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, AOT_UFAST(18446744073709551616.0), -1.0,
+          18446744073709551616.0)
 
 /* Saturating truncations: NaN -> 0, out of range -> the nearest bound. */
 #define AOT_SAT(name, FT, R, CAST, LO, HI, RLO, RHI)                  \

@@ -158,10 +158,12 @@ static uint8_t *run_cc(const aot_buf *csrc, const wt_aot_options *opt, size_t *s
     /* -ffp-contract=off: no fused multiply-add, whose single rounding
     ** Wasm forbids. -fsignaling-nans: x * 1.0 must quiet a signalling NaN,
     ** so it may not be folded to x (gcc; clang ignores the flag and folds).
+    ** -fno-math-errno: sqrt becomes one instruction instead of a libm call
+    ** on negative inputs (Wasm has no errno).
     ** The generated code is not warning-clean by design. */
     snprintf(cmd, sizeof cmd,
              "%s %s -std=gnu11 -fPIC -shared -fvisibility=hidden -ffp-contract=off "
-             "-fsignaling-nans -fno-strict-aliasing -w -o '%s' '%s' -lm 2>&1",
+             "-fsignaling-nans -fno-math-errno -fno-strict-aliasing -w -o '%s' '%s' -lm 2>&1",
              aot_opt_cc(opt), aot_opt_cflags(opt), sofile, cfile);
     if (opt && opt->verbose) fprintf(stderr, "wasitorch: compiling (%zu bytes of C)...\n", csrc->len);
     FILE *p = popen(cmd, "r");

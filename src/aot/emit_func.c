@@ -134,8 +134,9 @@ static void op_block(ef *e, const dec_instr *ins) {
   if (kind == K_LOOP) {
     /* A register counter, not c->ticks: stores to linear memory may alias
     ** the context, so a counter in memory would be reloaded and stored on
-    ** every iteration. */
-    aot_buf_printf(e->o, "L%u:; if (AOT_UNLIKELY(++TK >= AOT_TICKS)) { TK = 0; c->rt->tick(c, %uu, 0x%xu); }\n",
+    ** every iteration. Counting down to zero lets the test be one
+    ** decrement-and-branch. */
+    aot_buf_printf(e->o, "L%u:; if (AOT_UNLIKELY(--TK == 0)) { TK = AOT_TICKS; c->rt->tick(c, %uu, 0x%xu); }\n",
                    c->label, e->fi, e->off);
   } else if (kind == K_IF) {
     /* The else arm needs the parameters the then arm may overwrite; saved
@@ -596,7 +597,7 @@ static void emit_decls(ef *e, aot_buf *o) {
     }
     aot_buf_puts(o, ";\n");
   }
-  aot_buf_puts(o, "  uint8_t *M = c->mem; (void)M;\n  uint32_t TK = 0; (void)TK;\n");
+  aot_buf_puts(o, "  uint8_t *M = c->mem; (void)M;\n  uint32_t TK = AOT_TICKS; (void)TK;\n");
   for (uint32_t g = 0; g < e->m->nglobals_total; g++)
     if (e->gused[g]) aot_buf_printf(o, "  uint64_t *const G%u = c->globals[%u];\n", g, g);
 }
