@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # bench/run.sh — wasitorch's benchmark front door (`make bench` runs it).
 #
-#   bench/run.sh [BUILD_DIR] [--quick] [--kernels] [--kernels-only] [models.py options...]
+#   bench/run.sh [BUILD_DIR] [--quick] [--kernels] [--kernels-only] [--e2e] [--e2e-only]
+#                [models.py options...]
 #
 # Model benchmark (bench/models.py): MobileNetV2 and YOLOv8n through
 # `wasitorch run` vs native libtorch (wt-native-ref), PyTorch Mobile and
 # ONNX Runtime, at 1 and 2 threads; writes bench/results/models.{json,md,png}.
 # --kernels also runs the CPU kernel suite (bench/kernels/run.py, written
 # to bench/results/kernels.*) after it; --kernels-only runs just that.
-# --quick is passed to both. Every other option goes to bench/models.py
+# --quick is passed to each. --e2e also runs the MobileNetV2 demo end to end
+# natively, interpreted and as AOT (bench/e2e_classify.py, written to
+# bench/results/e2e-classify.*; needs the classify-native target); --e2e-only
+# runs just that. Every other option goes to bench/models.py
 # (see `bench/run.sh --help`).
 #
 # Bench-time installs (not CI): onnxruntime-node into bench/ort/node_modules
@@ -20,14 +24,16 @@ py=/usr/bin/python3
 build=build
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then build=$1; shift; fi
 
-models=1 kernels=0 quick=() pass=()
+models=1 kernels=0 e2e=0 quick=() pass=()
 for a in "$@"; do
   case $a in
     --kernels) kernels=1 ;;
     --kernels-only) kernels=1 models=0 ;;
+    --e2e) e2e=1 ;;
+    --e2e-only) e2e=1 models=0 ;;
     --quick) quick=(--quick) ;;
     -h|--help)
-      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       echo; exec "$py" "$root/bench/models.py" --help ;;
     *) pass+=("$a") ;;
   esac
@@ -69,4 +75,8 @@ if [ "$kernels" = 1 ]; then
   else
     say "bench/kernels/run.py does not exist yet: kernel suite skipped"
   fi
+fi
+if [ "$e2e" = 1 ]; then
+  say "MobileNetV2 demo end to end: bench/e2e_classify.py"
+  "$py" "$root/bench/e2e_classify.py" "$build" "${quick[@]}"
 fi
