@@ -80,6 +80,16 @@ static inline uint64_t aot_ea(aot_ctx *c, uint32_t a, uint64_t o, uint32_t n, ui
 #endif
 static inline wv128 aot_vkeep(wv128 v) { AOT_FORCE_READ_V(v); return v; }
 
+/* i8x16.shuffle with its constant lane indices (validated < 32): byte i of
+** the result is byte idx[i] of a:b, which is what both builtins do. */
+#if defined(__clang__)
+#define AOT_SHUFFLE(a, b, ...) \
+  ((wv128)__builtin_shufflevector((wv_u8)(a), (wv_u8)(b), __VA_ARGS__))
+#else
+#define AOT_SHUFFLE(a, b, ...) \
+  ((wv128)__builtin_shuffle((wv_u8)(a), (wv_u8)(b), (wv_u8){__VA_ARGS__}))
+#endif
+
 #define AOT_LOAD(name, T, ST, N, CONV, KEEP)                                          \
   static inline T op_##name(aot_ctx *c, uint8_t *m, uint32_t a, uint64_t o, uint32_t fi, \
                             uint32_t off) {                                           \

@@ -79,6 +79,16 @@ void aot_emit_simd(ef *e, const dec_instr *ins) {
     ef_push(e, WT_V128);
     return;
   }
+  if (si->imm == IMM_SHUFFLE) {
+    /* Constant lanes: a compiler shuffle, not v128.h's byte loop, whose
+    ** 16 narrow stores and wide reload stall on store forwarding. */
+    e->h -= 2;
+    aot_buf_printf(e->o, "sv%u = AOT_SHUFFLE(sv%u, sv%u", e->h, e->h, e->h + 1);
+    for (int k = 0; k < 16; k++) aot_buf_printf(e->o, ", %u", ins->v128[k] & 31);
+    aot_buf_puts(e->o, ");\n");
+    ef_push(e, WT_V128);
+    return;
+  }
   const char *colon = strchr(si->sig, ':');
   uint32_t np = (uint32_t)(colon - si->sig);
   uint32_t base = e->h - np;
@@ -94,11 +104,6 @@ void aot_emit_simd(ef *e, const dec_instr *ins) {
     put_arg(e, vtype(si->sig[k]), base + k);
   }
   if (si->imm == IMM_LANE && np == 1) aot_buf_printf(e->o, ", %u", ins->lane);
-  if (si->imm == IMM_SHUFFLE) {
-    aot_buf_puts(e->o, ", (const uint8_t[16]){");
-    for (int k = 0; k < 16; k++) aot_buf_printf(e->o, "%s%u", k ? "," : "", ins->v128[k]);
-    aot_buf_puts(e->o, "}");
-  }
   aot_buf_puts(e->o, rt == WT_F32 || rt == WT_F64 ? "));\n" : ");\n");
   e->h = base;
   if (rt) ef_push(e, rt);
