@@ -73,6 +73,15 @@
 **   add_br_<cmp>_i32 d a k x y rel      fp[d] = fp[a] + k, then br_<cmp>_i32 x y rel
 **   add_br_<cmp>_i32_imm d a k x y rel  (then br_<cmp>_i32_imm): the loop latch;
 **                                       rel is relative to its own word (pc + 6)
+**   f32_submul dst a b y       fp[dst] = (a - b) * y, rounded after each op
+**   f32_lerp dst a b y c       fp[dst] = ((a - b) * y) + c (the blend a + (b - a) * t)
+**   i32_muladd dst x y c       fp[dst] = x * y + c
+**   i32_muladd_imm dst x k c   fp[dst] = x * k + c
+**   i32_shr_u_and dst a s m    fp[dst] = (a >> (s & 31)) & m (a bit-field extract)
+**   f32_load8_u dst addr offset    i32.load8_u then f32.convert_i32_u (also
+**   f32_load8_u_ai / _ar           in the address-fused forms above)
+**   br_f32_<cmp> a b rel       branch when the f32 comparison holds
+**   br_f32_n<cmp> a b rel      branch when it does not (NaN: !(a < b) != a >= b)
 */
 #ifndef WT_INTERP_CODE_H
 #define WT_INTERP_CODE_H
@@ -96,7 +105,21 @@
   X(f32_muladd, 0, 0, 0)                                        \
   X(f64_muladd, 0, 0, 0)                                        \
   X(select_f32_lt, 0, 0, 0)                                     \
-  X(select_f32_gt, 0, 0, 0)
+  X(select_f32_gt, 0, 0, 0)                                     \
+  X(f32_submul, 0, 0, 0)                                        \
+  X(f32_lerp, 0, 0, 0)                                          \
+  X(i32_muladd, 0, 0, 0)                                        \
+  X(i32_muladd_imm, 0, 0, 0)                                    \
+  X(i32_shr_u_and, 0, 0, 0)                                     \
+  X(f32_load8_u, 0, 0, 0)                                       \
+  X(f32_load8_u_ai, 0, 0, 0)                                    \
+  X(f32_load8_u_ar, 0, 0, 0)
+
+/* f32 comparisons that fuse with the branch they feed into
+** `br_f32_<cmp> a b rel` (branch when the comparison holds) and
+** `br_f32_n<cmp> a b rel` (branch when it does not). Both polarities are
+** needed: with NaN, !(a < b) is not (a >= b). */
+#define INTERP_F32_CMPS(X) X(eq) X(ne) X(lt) X(gt) X(le) X(ge)
 
 /* i32 binary ops that get an immediate form `i32_<op>_imm dst a imm`
 ** (for `i32.const k; i32.<op>`), and the comparisons among them, which
@@ -128,12 +151,15 @@
 #define IOP_ENUM_ABR(n) IOP_add_br_##n##_i32,
 #define IOP_ENUM_ABRI(n) IOP_add_br_##n##_i32_imm,
 #define IOP_ENUM_LAR(n, T, conv) IOP_##n##_ar,
+#define IOP_ENUM_BRF(n) IOP_br_f32_##n,
+#define IOP_ENUM_BRFN(n) IOP_br_f32_n##n,
 typedef enum interp_op {
   WASM_OPCODES(IOP_ENUM) WASM_OPCODES_FC(IOP_ENUM) INTERP_EXTRA_OPS(IOP_ENUM)
   WASM_OPCODES_SIMD(IOP_ENUM_SIMD)
   INTERP_I32_IMM_OPS(IOP_ENUM_IMM) INTERP_I32_CMPS(IOP_ENUM_BR) INTERP_I32_CMPS(IOP_ENUM_BRI)
   INTERP_FUSED_LOADS(IOP_ENUM_LAI) INTERP_FUSED_LOADS(IOP_ENUM_LAR)
   INTERP_I32_CMPS(IOP_ENUM_ABR) INTERP_I32_CMPS(IOP_ENUM_ABRI)
+  INTERP_F32_CMPS(IOP_ENUM_BRF) INTERP_F32_CMPS(IOP_ENUM_BRFN)
   IOP_COUNT
 } interp_op;
 #undef IOP_ENUM
@@ -145,6 +171,8 @@ typedef enum interp_op {
 #undef IOP_ENUM_ABR
 #undef IOP_ENUM_ABRI
 #undef IOP_ENUM_LAR
+#undef IOP_ENUM_BRF
+#undef IOP_ENUM_BRFN
 
 /* One translated function. */
 typedef struct interp_code {

@@ -280,6 +280,22 @@ static wt_trap_kind table_fill(wt_table *t, uint32_t i, void *val, uint32_t n) {
   X(lt_u, a < b) X(ge_u, a >= b)                           \
   X(gt_s, (int32_t)a > (int32_t)b) X(le_s, (int32_t)a <= (int32_t)b) \
   X(gt_u, a > b) X(le_u, a <= b)
+/* f32 comparisons with a fused branch form (code.h's INTERP_F32_CMPS). */
+#define F32_CMP_EXPRS(X) \
+  X(eq, a == b) X(ne, a != b) X(lt, a < b) X(gt, a > b) X(le, a <= b) X(ge, a >= b)
+#define OP_BRF(n, expr)                                    \
+  CASE(br_f32_##n) {                                       \
+    float a = RF32(pc[1]), b = RF32(pc[2]);                \
+    if (expr) pc += 3 + REL(3);                            \
+    else pc += 4;                                          \
+    NEXT();                                                \
+  }                                                        \
+  CASE(br_f32_n##n) {                                      \
+    float a = RF32(pc[1]), b = RF32(pc[2]);                \
+    if (!(expr)) pc += 3 + REL(3);                         \
+    else pc += 4;                                          \
+    NEXT();                                                \
+  }
 #define OP_BIN32_REG(n, expr) OP_BIN32(i32_##n, expr)
 #define OP_BIN32_IMM(n, expr) OP_BIN32I(i32_##n##_imm, expr)
 #define OP_BR_REG(n, expr) OP_BRCMP(br_##n##_i32, expr, R32(pc[2]))
@@ -298,13 +314,16 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #define LABEL_ABR(n) &&L_add_br_##n##_i32,
 #define LABEL_ABRI(n) &&L_add_br_##n##_i32_imm,
 #define LABEL_LAR(n, T, conv) &&L_##n##_ar,
+#define LABEL_BRF(n) &&L_br_f32_##n,
+#define LABEL_BRFN(n) &&L_br_f32_n##n,
   /* In the order of enum interp_op (code.h). */
   static const void *const labels[IOP_COUNT] = {
       WASM_OPCODES(LABEL) WASM_OPCODES_FC(LABEL) INTERP_EXTRA_OPS(LABEL)
       WASM_OPCODES_SIMD(LABEL_SIMD)
       INTERP_I32_IMM_OPS(LABEL_IMM) INTERP_I32_CMPS(LABEL_BR) INTERP_I32_CMPS(LABEL_BRI)
       INTERP_FUSED_LOADS(LABEL_LAI) INTERP_FUSED_LOADS(LABEL_LAR)
-      INTERP_I32_CMPS(LABEL_ABR) INTERP_I32_CMPS(LABEL_ABRI)};
+      INTERP_I32_CMPS(LABEL_ABR) INTERP_I32_CMPS(LABEL_ABRI)
+      INTERP_F32_CMPS(LABEL_BRF) INTERP_F32_CMPS(LABEL_BRFN)};
 #undef LABEL
 #undef LABEL_SIMD
 #undef LABEL_IMM
@@ -314,6 +333,8 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
 #undef LABEL_ABR
 #undef LABEL_ABRI
 #undef LABEL_LAR
+#undef LABEL_BRF
+#undef LABEL_BRFN
 #endif
   const interp_code *code = fn->code;
   interp_frame *frames = ex->frames;
@@ -357,6 +378,7 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   I32_CMP_EXPRS(OP_BR_IMM)
   I32_CMP_EXPRS(OP_ADD_BR_REG)
   I32_CMP_EXPRS(OP_ADD_BR_IMM)
+  F32_CMP_EXPRS(OP_BRF)
   CASE(br_table) {
     uint32_t i = R32(pc[1]), n = pc[2];
     const uint32_t *t = pc + 3 + (i < n ? i : n);
@@ -498,6 +520,9 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   INTERP_FUSED_LOADS(OP_LOAD_AI)
   INTERP_FUSED_LOADS(OP_LOAD_AR)
   OP_LOAD(i32_load, uint32_t, v)
+  OP_LOAD(f32_load8_u, uint8_t, bits_f32((float)v))
+  OP_LOAD_FUSED(f32_load8_u_ai, uint8_t, bits_f32((float)v), pc[3])
+  OP_LOAD_FUSED(f32_load8_u_ar, uint8_t, bits_f32((float)v), R32(pc[3]))
   OP_LOAD(i64_load, uint64_t, v)
   OP_LOAD(f32_load, uint32_t, v)
   OP_LOAD(f64_load, uint64_t, v)
@@ -565,6 +590,21 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   I32_ARITH_EXPRS(OP_BIN32_REG)
   I32_ARITH_EXPRS(OP_BIN32_IMM)
   I32_CMP_EXPRS(OP_BIN32_IMM)
+  CASE(i32_muladd) {
+    W32(pc[1], R32(pc[2]) * R32(pc[3]) + R32(pc[4]));
+    pc += 5;
+    NEXT();
+  }
+  CASE(i32_muladd_imm) {
+    W32(pc[1], R32(pc[2]) * pc[3] + R32(pc[4]));
+    pc += 5;
+    NEXT();
+  }
+  CASE(i32_shr_u_and) {
+    W32(pc[1], (R32(pc[2]) >> (pc[3] & 31)) & pc[4]);
+    pc += 5;
+    NEXT();
+  }
   CASE(i32_div_s) {
     int32_t a = (int32_t)R32(pc[2]), b = (int32_t)R32(pc[3]);
     if (UNLIKELY(b == 0)) TRAP(WT_TRAP_DIV_BY_ZERO);
@@ -689,6 +729,22 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
     float c = RF32(pc[4]);
     fp[pc[1]] = bits_f32(m + c);
     pc += 5;
+    NEXT();
+  }
+  CASE(f32_submul) {
+    float d = RF32(pc[2]) - RF32(pc[3]);
+    float y = RF32(pc[4]);
+    fp[pc[1]] = bits_f32(d * y);
+    pc += 5;
+    NEXT();
+  }
+  CASE(f32_lerp) {
+    /* Three roundings, as the sub, mul and add it replaces. */
+    float d = RF32(pc[2]) - RF32(pc[3]);
+    float m = d * RF32(pc[4]);
+    float c = RF32(pc[5]);
+    fp[pc[1]] = bits_f32(m + c);
+    pc += 6;
     NEXT();
   }
   OP_FBIN(f32_add, float, RF32, bits_f32, a + b)

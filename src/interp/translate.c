@@ -418,6 +418,51 @@ static uint32_t latch_add(const tr *t) {
   return add;
 }
 
+#define TR_FC(n) IOP_f32_##n,
+#define TR_BRF(n) IOP_br_f32_##n,
+#define TR_BRFN(n) IOP_br_f32_n##n,
+static const uint16_t FCMP_OPS[] = {INTERP_F32_CMPS(TR_FC)};
+static const uint16_t BRF_OPS[] = {INTERP_F32_CMPS(TR_BRF)};
+static const uint16_t BRFN_OPS[] = {INTERP_F32_CMPS(TR_BRFN)};
+#undef TR_FC
+#undef TR_BRF
+#undef TR_BRFN
+
+/* Like take_compare, for the f32 comparisons of INTERP_F32_CMPS: returns
+** the index there (or -1) and removes the comparison. */
+static int take_fcompare(tr *t, uint32_t cond, uint32_t *a, uint32_t *b) {
+  uint32_t pos = t->prev_pos;
+  if (pos == NONE || pos + 4 != t->ncode || t->code[pos + 1] != cond) return -1;
+  for (unsigned i = 0; i < sizeof FCMP_OPS / sizeof FCMP_OPS[0]; i++) {
+    if (t->code[pos] != FCMP_OPS[i]) continue;
+    *a = t->code[pos + 2];
+    *b = t->code[pos + 3];
+    t->ncode = pos;
+    t->prev_pos = NONE;
+    return (int)i;
+  }
+  return -1;
+}
+
+/* br_if on the result of an i32 add/sub-immediate emitted just before
+** (a count-down loop: `i32.sub k; local.tee n; br_if`): turns the add into
+** the loop-latch op add_br_ne_i32_imm (add_br_eq with negate) comparing
+** its own result with 0, and returns the position of the rel word; NONE
+** when the pattern does not apply. Only for br_if (no moves between) and
+** with no branch target between the add and the branch. */
+static uint32_t fuse_add_branch(tr *t, uint32_t cond, bool negate) {
+  uint32_t pos = t->prev_pos != NONE ? t->prev_pos : t->tee_pos;
+  if (pos == NONE || pos + 4 != t->ncode || t->label_pos == t->ncode || t->code[pos + 1] != cond)
+    return NONE;
+  uint32_t op = t->code[pos];
+  if (op != IOP_i32_add_imm && op != IOP_i32_sub_imm) return NONE;
+  if (op == IOP_i32_sub_imm) t->code[pos + 3] = 0u - t->code[pos + 3]; /* a - k = a + (-k) */
+  t->code[pos] = negate ? IOP_add_br_eq_i32_imm : IOP_add_br_ne_i32_imm;
+  emit(t, cond);
+  emit(t, 0);
+  return emit(t, 0);
+}
+
 /* Emits "branch when cond != 0" (or == 0 with negate), fusing a preceding
 ** comparison; returns the position of the rel word. `mat_from` is the
 ** height from which lazy entries must be materialized first (NONE: none).
@@ -427,8 +472,17 @@ static uint32_t emit_cond_branch(tr *t, uint32_t cond, bool negate, uint32_t mat
   uint32_t a = 0, b = 0;
   bool imm = false;
   int k = take_compare(t, cond, &a, &b, &imm);
+  int fk = k == -1 ? take_fcompare(t, cond, &a, &b) : -1;
+  if (k == -1 && fk == -1 && mat_from == NONE) {
+    uint32_t rel = fuse_add_branch(t, cond, negate);
+    if (rel != NONE) return rel;
+  }
   if (mat_from != NONE) mat_range(t, mat_from);
-  if (k == CMP_EQZ) {
+  if (fk >= 0) {
+    emit(t, negate ? BRFN_OPS[fk] : BRF_OPS[fk]);
+    emit(t, a);
+    emit(t, b);
+  } else if (k == CMP_EQZ) {
     emit(t, negate ? IOP_br_nz : IOP_br_z);
     emit(t, a);
   } else if (k >= 0) {
@@ -797,6 +851,22 @@ static bool lazy_const(tr *t, uint8_t imm) {
 /* Folds a lazy constant on top into the immediate form `to` of op. */
 static void fold_const_slot(tr *t, uint32_t op, uint32_t to) {
   uint64_t v = t->cval[t->stack[t->height - 1].src - t->nlocals];
+  uint32_t pos = t->prev_pos;
+  if (to == IOP_i32_and_imm && pos != NONE && pos + 4 == t->ncode &&
+      t->code[pos] == IOP_i32_shr_u_imm && t->stack[t->height - 2].src == NONE &&
+      t->code[pos + 1] == home(t, t->height - 2)) {
+    /* `(a >> s) & m`, the shift's result a temporary: one bit-field op. */
+    uint32_t a = t->code[pos + 2], sh = t->code[pos + 3];
+    t->ncode = pos;
+    t->height -= 2;
+    uint32_t dst = push_home(t, 1);
+    t->last_pos = emit(t, IOP_i32_shr_u_and);
+    emit(t, dst);
+    emit(t, a);
+    emit(t, sh);
+    emit(t, (uint32_t)v);
+    return;
+  }
   t->height--;
   uint32_t a = pop_slot(t);
   uint32_t dst = push_home(t, 1);
@@ -886,33 +956,71 @@ static bool fuse_load(tr *t, uint32_t op) {
   return true;
 }
 
-/* `f32.mul` (or f64) just emitted, its product a temporary that is either
-** operand of the following add -> one muladd (still two roundings). The
-** product is the top, or just below a lazy local/constant pushed after the
-** mul (translate_func lets last_pos see through such pushes). IEEE
-** addition is commutative (a NaN result may carry either payload, which
-** Wasm allows), so c + p and p + c are the same op. */
-static bool fuse_muladd(tr *t, uint32_t op) {
-  uint32_t mop = op == IOP_f32_add ? IOP_f32_mul : op == IOP_f64_add ? IOP_f64_mul : NONE;
+/* Pairs fused by fuse_pair: a producer `prod` of `len` words whose result
+** is one operand of the binary `op` that follows becomes `to`, with the
+** producer's operands, then the other operand of op. */
+typedef struct tr_pair {
+  uint16_t op, prod, len, to;
+} tr_pair;
+static const tr_pair PAIRS[] = {
+    {IOP_f32_add, IOP_f32_mul, 4, IOP_f32_muladd},     /* x*y + c */
+    {IOP_f64_add, IOP_f64_mul, 4, IOP_f64_muladd},
+    {IOP_f32_add, IOP_f32_submul, 5, IOP_f32_lerp},    /* (a-b)*y + c */
+    {IOP_f32_mul, IOP_f32_sub, 4, IOP_f32_submul},     /* (a-b)*y */
+    {IOP_i32_add, IOP_i32_mul, 4, IOP_i32_muladd},     /* x*y + c */
+    {IOP_i32_add, IOP_i32_mul_imm, 4, IOP_i32_muladd_imm}, /* x*k + c */
+};
+
+/* A producer of PAIRS just emitted, its result a temporary that is either
+** operand of the binary op that follows -> one fused op (each step still
+** rounds as before). The result is the top, or just below a lazy
+** local/constant pushed after it (translate_func lets last_pos see
+** through such pushes). The ops are commutative in the operand that is
+** moved: exactly for i32 add; for f32/f64 add and mul a NaN result may
+** carry either operand's payload, which Wasm allows, so x op y and
+** y op x are the same op. */
+static bool fuse_pair(tr *t, uint32_t op) {
   uint32_t pos = t->prev_pos;
-  if (mop == NONE || pos == NONE || pos + 4 != t->ncode || t->code[pos] != mop ||
-      t->height < 2)
-    return false;
+  if (pos == NONE || t->height < 2) return false;
+  const tr_pair *pr = NULL;
+  for (unsigned i = 0; i < sizeof PAIRS / sizeof PAIRS[0] && !pr; i++)
+    if (PAIRS[i].op == op && t->code[pos] == PAIRS[i].prod && pos + PAIRS[i].len == t->ncode)
+      pr = &PAIRS[i];
+  if (!pr) return false;
   const tr_ent *p = &t->stack[t->height - 1], *q = &t->stack[t->height - 2];
-  uint32_t prod = t->code[pos + 1], other;
-  if (p->src == NONE && prod == home(t, t->height - 1)) other = slot_at(t, t->height - 2);
-  else if (q->src == NONE && p->src != NONE && prod == home(t, t->height - 2)) other = p->src;
+  uint32_t res = t->code[pos + 1], other;
+  if (p->src == NONE && res == home(t, t->height - 1)) other = slot_at(t, t->height - 2);
+  else if (q->src == NONE && p->src != NONE && res == home(t, t->height - 2)) other = p->src;
   else return false;
-  uint32_t x = t->code[pos + 2], y = t->code[pos + 3];
+  uint32_t args[3], nargs = pr->len - 2u;
+  for (uint32_t i = 0; i < nargs; i++) args[i] = t->code[pos + 2 + i];
   t->ncode = pos;
   t->height -= 2;
   uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, op == IOP_f32_add ? IOP_f32_muladd : IOP_f64_muladd);
+  t->last_pos = emit(t, pr->to);
   emit(t, dst);
-  emit(t, x);
-  emit(t, y);
+  for (uint32_t i = 0; i < nargs; i++) emit(t, args[i]);
   emit(t, other);
   repoint_pc(t, pos);
+  return true;
+}
+
+/* `i32.load8_u` (plain or address-fused) just emitted, its result the
+** temporary on top, then f32.convert_i32_u -> the load converts itself
+** (same slot, same trap site). Returns true when fused. */
+static bool fuse_load_convert(tr *t, uint32_t op) {
+  uint32_t pos = t->prev_pos;
+  if (op != IOP_f32_convert_i32_u || pos == NONE || t->height < 1 ||
+      t->stack[t->height - 1].src != NONE || pos + 1 >= t->ncode ||
+      t->code[pos + 1] != home(t, t->height - 1))
+    return false;
+  uint32_t lop = t->code[pos], to;
+  if (lop == IOP_i32_load8_u && pos + 4 == t->ncode) to = IOP_f32_load8_u;
+  else if (lop == IOP_i32_load8_u_ai && pos + 5 == t->ncode) to = IOP_f32_load8_u_ai;
+  else if (lop == IOP_i32_load8_u_ar && pos + 5 == t->ncode) to = IOP_f32_load8_u_ar;
+  else return false;
+  t->code[pos] = to;
+  t->last_pos = pos;
   return true;
 }
 
@@ -927,7 +1035,8 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   if (iop == IOP_v128_const && lazy_v128(t)) return;
   if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
   if (np == 1 && info->imm == IMM_MEMARG && fuse_load(t, iop)) return;
-  if (np == 2 && fuse_muladd(t, iop)) return;
+  if (np == 2 && fuse_pair(t, iop)) return;
+  if (np == 1 && fuse_load_convert(t, iop)) return;
   if (np > 3 || t->height < np) {
     t->bad = true;
     return;
