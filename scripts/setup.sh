@@ -13,6 +13,7 @@ packages=(
   libstb-dev                                             # image decoding in guests
   libcmocka-dev                                          # unit tests
   rustc libstd-rust-dev-wasm32                           # Rust guests (toolchain compatibility tests)
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user  # AOT cross-compilation test (aarch64)
 )
 
 missing=()
