@@ -80,6 +80,10 @@
 **   i32_shr_u_and dst a s m    fp[dst] = (a >> (s & 31)) & m (a bit-field extract)
 **   f32_load8_u dst addr offset    i32.load8_u then f32.convert_i32_u (also
 **   f32_load8_u_ai / _ar           in the address-fused forms above)
+**   i32_shladd dst x k c       fp[dst] = (x << (k & 31)) + c (a scaled index)
+**   i32x4_extract_lane_shl dst v lane k    lane of v, shifted left by k & 31
+**   i32x4_extract_shladd dst v lane k c    (lane << (k & 31)) + c: an address
+**                              from a vector of indices (clang's gathers)
 **   br_f32_<cmp> a b rel       branch when the f32 comparison holds
 **   br_f32_n<cmp> a b rel      branch when it does not (NaN: !(a < b) != a >= b)
 */
@@ -113,7 +117,10 @@
   X(i32_shr_u_and, 0, 0, 0)                                     \
   X(f32_load8_u, 0, 0, 0)                                       \
   X(f32_load8_u_ai, 0, 0, 0)                                    \
-  X(f32_load8_u_ar, 0, 0, 0)
+  X(f32_load8_u_ar, 0, 0, 0)                                    \
+  X(i32_shladd, 0, 0, 0)                                        \
+  X(i32x4_extract_lane_shl, 0, 0, 0)                            \
+  X(i32x4_extract_shladd, 0, 0, 0)
 
 /* f32 comparisons that fuse with the branch they feed into
 ** `br_f32_<cmp> a b rel` (branch when the comparison holds) and

@@ -605,6 +605,21 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
     pc += 5;
     NEXT();
   }
+  CASE(i32_shladd) {
+    W32(pc[1], (R32(pc[2]) << (pc[3] & 31)) + R32(pc[4]));
+    pc += 5;
+    NEXT();
+  }
+  CASE(i32x4_extract_lane_shl) {
+    W32(pc[1], isf_lane32(fp + pc[2], pc[3]) << (pc[4] & 31));
+    pc += 5;
+    NEXT();
+  }
+  CASE(i32x4_extract_shladd) {
+    W32(pc[1], (isf_lane32(fp + pc[2], pc[3]) << (pc[4] & 31)) + R32(pc[5]));
+    pc += 6;
+    NEXT();
+  }
   CASE(i32_div_s) {
     int32_t a = (int32_t)R32(pc[2]), b = (int32_t)R32(pc[3]);
     if (UNLIKELY(b == 0)) TRAP(WT_TRAP_DIV_BY_ZERO);

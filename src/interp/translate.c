@@ -848,25 +848,42 @@ static bool lazy_const(tr *t, uint8_t imm) {
   return true;
 }
 
+/* Immediate forms that absorb the 4-word op just emitted when it produced
+** their operand as a temporary: `to` after `prod` becomes `fused`, with
+** prod's two operand words and then the immediate. */
+static const uint16_t IMM_AFTER[][3] = {
+    {IOP_i32_and_imm, IOP_i32_shr_u_imm, IOP_i32_shr_u_and},                /* (a >> s) & m */
+    {IOP_i32_shl_imm, IOP_i32x4_extract_lane, IOP_i32x4_extract_lane_shl}, /* lane << k */
+};
+
+/* Emits the fused form of immediate op `to` (constant v) when the op just
+** emitted is its IMM_AFTER producer writing the operand below the lazy
+** constant on top; true if it did. (With a following add, fuse_pair turns
+** extract_lane_shl into i32x4_extract_shladd.) */
+static bool fold_into_prev(tr *t, uint32_t to, uint64_t v) {
+  uint32_t pos = t->prev_pos, fused = NONE;
+  if (pos == NONE || pos + 4 != t->ncode || t->stack[t->height - 2].src != NONE ||
+      t->code[pos + 1] != home(t, t->height - 2))
+    return false;
+  for (unsigned i = 0; i < sizeof IMM_AFTER / sizeof IMM_AFTER[0]; i++)
+    if (IMM_AFTER[i][0] == to && IMM_AFTER[i][1] == t->code[pos]) fused = IMM_AFTER[i][2];
+  if (fused == NONE) return false;
+  uint32_t a = t->code[pos + 2], b = t->code[pos + 3];
+  t->ncode = pos;
+  t->height -= 2;
+  uint32_t dst = push_home(t, 1);
+  t->last_pos = emit(t, fused);
+  emit(t, dst);
+  emit(t, a);
+  emit(t, b);
+  emit(t, (uint32_t)v);
+  return true;
+}
+
 /* Folds a lazy constant on top into the immediate form `to` of op. */
 static void fold_const_slot(tr *t, uint32_t op, uint32_t to) {
   uint64_t v = t->cval[t->stack[t->height - 1].src - t->nlocals];
-  uint32_t pos = t->prev_pos;
-  if (to == IOP_i32_and_imm && pos != NONE && pos + 4 == t->ncode &&
-      t->code[pos] == IOP_i32_shr_u_imm && t->stack[t->height - 2].src == NONE &&
-      t->code[pos + 1] == home(t, t->height - 2)) {
-    /* `(a >> s) & m`, the shift's result a temporary: one bit-field op. */
-    uint32_t a = t->code[pos + 2], sh = t->code[pos + 3];
-    t->ncode = pos;
-    t->height -= 2;
-    uint32_t dst = push_home(t, 1);
-    t->last_pos = emit(t, IOP_i32_shr_u_and);
-    emit(t, dst);
-    emit(t, a);
-    emit(t, sh);
-    emit(t, (uint32_t)v);
-    return;
-  }
+  if (fold_into_prev(t, to, v)) return;
   t->height--;
   uint32_t a = pop_slot(t);
   uint32_t dst = push_home(t, 1);
@@ -969,6 +986,8 @@ static const tr_pair PAIRS[] = {
     {IOP_f32_mul, IOP_f32_sub, 4, IOP_f32_submul},     /* (a-b)*y */
     {IOP_i32_add, IOP_i32_mul, 4, IOP_i32_muladd},     /* x*y + c */
     {IOP_i32_add, IOP_i32_mul_imm, 4, IOP_i32_muladd_imm}, /* x*k + c */
+    {IOP_i32_add, IOP_i32_shl_imm, 4, IOP_i32_shladd},     /* (x << k) + c */
+    {IOP_i32_add, IOP_i32x4_extract_lane_shl, 5, IOP_i32x4_extract_shladd},
 };
 
 /* A producer of PAIRS just emitted, its result a temporary that is either
