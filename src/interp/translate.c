@@ -48,6 +48,12 @@
 #define TR_CONST_HASH_BITS 9u
 #define TR_CONST_HASH (1u << TR_CONST_HASH_BITS)
 
+/* Block pre-scan (scan_block): at most this many body bytes are looked at
+** (past that every lazy entry is materialized, as if all locals were
+** written), and at most this many distinct written locals are kept. */
+#define TR_SCAN_BYTES 4096u
+#define TR_SCAN_LOCALS 32u
+
 enum { CT_BLOCK, CT_LOOP, CT_IF, CT_ELSE, CT_FUNC };
 
 typedef struct tr_ctrl {
@@ -60,6 +66,9 @@ typedef struct tr_ctrl {
   uint32_t start;     /* loop: code index of the header */
   uint32_t patches;   /* chain of unresolved forward rel words */
   uint32_t else_site; /* if: rel word of the br_z to the else arm */
+  uint32_t res_slot;  /* block/if with one result stored into a local right
+                      ** after its end: that local's slot (the result is
+                      ** written there on every exit), or NONE = home */
 } tr_ctrl;
 
 /* One simulated stack entry. */
@@ -94,6 +103,8 @@ typedef struct tr {
   uint32_t label_pos;        /* code index of the latest branch target placed */
   uint32_t add_cur, add_prev; /* an i32_add_imm that was all the code emitted by
                              ** the latest emitting step / the one before (or NONE) */
+  uint32_t wr[TR_SCAN_LOCALS]; /* slots of the locals the block being opened writes */
+  uint32_t nwr;              /* their count, or NONE: unknown, assume all */
   bool dead;
   uint32_t dead_depth;
   bool oom, bad, ticks;
@@ -221,6 +232,29 @@ static void mat_range(tr *t, uint32_t from) {
   }
 }
 
+/* True when the block being opened may write the local in slot s (see
+** scan_block); constant slots are never written. */
+static bool block_writes(const tr *t, uint32_t s) {
+  if (s >= t->nlocals) return false;
+  if (t->nwr == NONE) return true;
+  for (uint32_t i = 0; i < t->nwr; i++)
+    if (t->wr[i] == s) return true;
+  return false;
+}
+
+/* Block entry: the block's parameters (heights from `base` up) go home;
+** a lazy entry below them stays lazy unless the block may write its
+** local. Nothing inside a block changes the entries below its base, so
+** such an entry is valid on every path through the block and after it. */
+static void mat_block(tr *t, uint32_t base) {
+  for (uint32_t h = 0; h < t->height; h++) {
+    uint32_t src = t->stack[h].src;
+    if (src == NONE || (h < base && !block_writes(t, src))) continue;
+    emit_mov(t, home(t, h), src, t->stack[h].w);
+    t->stack[h].src = NONE;
+  }
+}
+
 /* Materializes every lazy reference to the local in slot x; true if any
 ** was. */
 static bool mat_local(tr *t, uint32_t x) {
@@ -286,9 +320,14 @@ static void resolve_chain(tr *t, uint32_t chain, uint32_t target) {
   }
 }
 
+/* First slot of the values a branch to label c carries. */
+static uint32_t label_slot(const tr *t, const tr_ctrl *c) {
+  return c->res_slot != NONE ? c->res_slot : t->hbase + c->base_off;
+}
+
 /* True when the top values are not already in label c's slots. */
 static bool needs_moves(const tr *t, const tr_ctrl *c) {
-  uint32_t n = label_arity(c), dst = t->hbase + c->base_off;
+  uint32_t n = label_arity(c), dst = label_slot(t, c);
   for (uint32_t i = 0; i < n; i++) {
     if (slot_at(t, t->height - n + i) != dst) return true;
     dst += label_width(t, c, i);
@@ -303,7 +342,7 @@ static bool needs_moves(const tr *t, const tr_ctrl *c) {
 ** both halves before writing, and lazy sources are locals, below every
 ** home slot. */
 static void emit_moves(tr *t, const tr_ctrl *c) {
-  uint32_t n = label_arity(c), dst = t->hbase + c->base_off;
+  uint32_t n = label_arity(c), dst = label_slot(t, c);
   for (uint32_t i = 0; i < n; i++) {
     uint32_t src = slot_at(t, t->height - n + i), w = label_width(t, c, i);
     if (src != dst) emit_mov(t, dst, src, w);
@@ -338,6 +377,20 @@ static void emit_return(tr *t) {
     }
   }
   emit(t, IOP_return);
+}
+
+/* On a path that leaves for label c right after it (br, or a block's
+** fall-through end): when c takes one value and the instruction just
+** emitted produced it into its home slot on top, that instruction writes
+** the label's slot directly and no move is needed. The value is dead in
+** its home slot afterwards. */
+static void retarget_exit(tr *t, const tr_ctrl *c) {
+  uint32_t pos = t->prev_pos;
+  if (label_arity(c) != 1 || t->height == 0 || pos == NONE || pos + 1 >= t->ncode ||
+      t->stack[t->height - 1].src != NONE || t->code[pos + 1] != home(t, t->height - 1))
+    return;
+  t->code[pos + 1] = label_slot(t, c);
+  t->stack[t->height - 1].src = label_slot(t, c); /* now read from there */
 }
 
 /* Emits an unconditional branch to `c` (moves included). */
@@ -465,7 +518,8 @@ static uint32_t fuse_add_branch(tr *t, uint32_t cond, bool negate) {
 
 /* Emits "branch when cond != 0" (or == 0 with negate), fusing a preceding
 ** comparison; returns the position of the rel word. `mat_from` is the
-** height from which lazy entries must be materialized first (NONE: none).
+** block base for mat_block, which materializes lazy entries first (NONE:
+** none).
 ** The removed comparison's operands are popped slots or locals, which
 ** the materializing moves never write. */
 static uint32_t emit_cond_branch(tr *t, uint32_t cond, bool negate, uint32_t mat_from) {
@@ -477,7 +531,7 @@ static uint32_t emit_cond_branch(tr *t, uint32_t cond, bool negate, uint32_t mat
     uint32_t rel = fuse_add_branch(t, cond, negate);
     if (rel != NONE) return rel;
   }
-  if (mat_from != NONE) mat_range(t, mat_from);
+  if (mat_from != NONE) mat_block(t, mat_from);
   if (fk >= 0) {
     emit(t, negate ? BRFN_OPS[fk] : BRF_OPS[fk]);
     emit(t, a);
@@ -541,16 +595,77 @@ static void push_ctrl(tr *t, tr_ctrl c) {
   t->ctrl[t->nctrl++] = c;
 }
 
-static void op_block(tr *t, uint8_t kind) {
-  tr_ctrl c = {kind, 0, NONE, 0, 0, 0, 0, 0, NONE, NONE};
-  block_type(t, &c);
-  if (kind == CT_IF) {
-    uint32_t cond = pop_slot(t);
-    c.else_site = emit_cond_branch(t, cond, true, 0);
-  } else {
-    mat_range(t, 0);
+static bool skip_dead(tr *t, uint8_t op);
+
+/* Adds local slot s to the written set of scan_block. */
+static void note_write(tr *t, uint32_t s) {
+  if (t->nwr == NONE) return;
+  for (uint32_t i = 0; i < t->nwr; i++)
+    if (t->wr[i] == s) return;
+  if (t->nwr == TR_SCAN_LOCALS) t->nwr = NONE;
+  else t->wr[t->nwr++] = s;
+}
+
+/* Pre-scans the body of the block being opened (t->p is just past its
+** block type), at most TR_SCAN_BYTES: records in t->wr the slots of the
+** locals it writes, nested blocks included (nwr = NONE: unknown), and
+** returns the index of the local that a local.set/tee right after the
+** block's end stores to (NONE if none). Decoding only; nothing is kept. */
+static uint32_t scan_block(tr *t) {
+  const uint8_t *save = t->p;
+  uint32_t keep = t->ncode, dd = t->dead_depth, after = NONE;
+  bool done = false;
+  t->nwr = 0;
+  t->dead_depth = 0;
+  while (!done && t->p < t->end && (size_t)(t->p - save) < TR_SCAN_BYTES && !t->oom) {
+    uint8_t op = *t->p++;
+    if (op == WASM_OP_local_set || op == WASM_OP_local_tee) {
+      uint32_t x = rd_u32(t);
+      if (x < t->nvals) note_write(t, t->lslot[x]);
+    } else if (skip_dead(t, op)) {
+      done = op == WASM_OP_end; /* at depth 0: its own else, or its end */
+    }
   }
-  c.height = t->height >= c.nparams ? t->height - c.nparams : 0;
+  if (!done) t->nwr = NONE;
+  if (done && t->p < t->end && (*t->p == WASM_OP_local_set || *t->p == WASM_OP_local_tee)) {
+    t->p++;
+    after = rd_u32(t);
+  }
+  t->p = save;
+  t->ncode = keep;
+  t->dead_depth = dd;
+  return after;
+}
+
+/* True when a scan is worth its cost: a lazy local below would otherwise
+** be copied, or a single result could go straight to a local. */
+static bool want_scan(const tr *t, const tr_ctrl *c, uint32_t base) {
+  if (c->kind != CT_LOOP && c->nparams == 0 && c->nresults == 1) return true;
+  for (uint32_t h = 0; h < base && h < t->height; h++)
+    if (t->stack[h].src != NONE && t->stack[h].src < t->nlocals) return true;
+  return false;
+}
+
+static void op_block(tr *t, uint8_t kind) {
+  tr_ctrl c = {kind, 0, NONE, 0, 0, 0, 0, 0, NONE, NONE, NONE};
+  block_type(t, &c);
+  uint32_t cond = kind == CT_IF ? pop_slot(t) : 0;
+  uint32_t base = t->height >= c.nparams ? t->height - c.nparams : 0;
+  t->nwr = NONE;
+  if (want_scan(t, &c, base)) {
+    uint32_t x = scan_block(t);
+    /* The result goes to local x on every exit (br, br_if, br_table, the
+    ** fall-through ends), so the local.set after the end is free. x
+    ** counts as written: lazy copies of it below are made first. */
+    if (x < t->nvals && kind != CT_LOOP && c.nparams == 0 && c.nresults == 1 &&
+        t->lwidth[x] == width_of(ctrl_type(t, &c, true, 0)) && t->nwr != NONE) {
+      c.res_slot = t->lslot[x];
+      note_write(t, c.res_slot);
+    }
+  }
+  if (kind == CT_IF) c.else_site = emit_cond_branch(t, cond, true, base);
+  else mat_block(t, base);
+  c.height = base;
   c.base_off = off_at(t, c.height);
   c.start = t->label_pos = t->ncode;
   if (kind == CT_LOOP && t->ticks) emit(t, IOP_tick);
@@ -558,20 +673,32 @@ static void op_block(tr *t, uint8_t kind) {
 }
 
 /* Resets the simulated stack to c's base plus its parameters (or
-** results), all home. Entries below the base are unchanged since the
-** block began (and home: blocks start by materializing). */
+** results), home, or the result in c's result local. Entries below the
+** base are unchanged since the block began (mat_block). */
 static void reset_stack(tr *t, const tr_ctrl *c, bool results) {
   if (t->height > c->height) t->height = c->height;
   uint32_t n = results ? c->nresults : c->nparams;
   while (t->height < c->height) push_entry(t, NONE, 1); /* only after t->bad */
   for (uint32_t i = 0; i < n; i++) push_entry(t, NONE, width_of(ctrl_type(t, c, results, i)));
-  for (uint32_t i = 0; i < t->height; i++) t->stack[i].src = NONE;
+  if (results && c->res_slot != NONE && n == 1) t->stack[t->height - 1].src = c->res_slot;
+}
+
+/* The fall-through exit of a block arm: its values go to the label's
+** slots (home, or the result local). */
+static void exit_fallthrough(tr *t, const tr_ctrl *c) {
+  if (c->res_slot == NONE || t->height != c->height + 1) {
+    mat_range(t, c->height);
+    return;
+  }
+  retarget_exit(t, c);
+  uint32_t src = slot_at(t, t->height - 1);
+  if (src != c->res_slot) emit_mov(t, c->res_slot, src, t->stack[t->height - 1].w);
 }
 
 static void op_else(tr *t) {
   tr_ctrl *c = &t->ctrl[t->nctrl - 1];
   if (!t->dead) {
-    mat_range(t, c->height);
+    exit_fallthrough(t, c);
     emit(t, IOP_jmp);
     set_rel(t, c, emit(t, 0));
   }
@@ -591,7 +718,7 @@ static bool op_end(tr *t) {
     t->nctrl--;
     return true;
   }
-  if (!t->dead) mat_range(t, c->height);
+  if (!t->dead) exit_fallthrough(t, c);
   if (c->else_site != NONE) put(t, c->else_site, t->ncode - c->else_site);
   resolve_chain(t, c->patches, t->ncode);
   t->label_pos = t->ncode;
@@ -599,6 +726,13 @@ static bool op_end(tr *t) {
   t->nctrl--;
   t->dead = false;
   return false;
+}
+
+/* br: the value may be produced straight into the label's slot. */
+static void op_br(tr *t, tr_ctrl *c) {
+  if (c->kind != CT_FUNC) retarget_exit(t, c);
+  emit_branch(t, c);
+  t->dead = true;
 }
 
 static void op_br_if(tr *t, uint32_t depth) {
@@ -1295,7 +1429,7 @@ static bool step(tr *t) {
   case WASM_OP_if: op_block(t, CT_IF); break;
   case WASM_OP_else: op_else(t); break;
   case WASM_OP_end: return op_end(t);
-  case WASM_OP_br: emit_branch(t, label(t, rd_u32(t))); t->dead = true; break;
+  case WASM_OP_br: op_br(t, label(t, rd_u32(t))); break;
   case WASM_OP_br_if: op_br_if(t, rd_u32(t)); break;
   case WASM_OP_br_table: op_br_table(t); break;
   case WASM_OP_return: emit_return(t); t->dead = true; break;
@@ -1394,7 +1528,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
     return mod_fail(err, WT_ERR_NOMEM, t.base, "out of memory translating a function");
   }
   scan_consts(&t);
-  push_ctrl(&t, (tr_ctrl){CT_FUNC, 0, f->type_index, 0, 0, 0, ft->nresults, 0, NONE, NONE});
+  push_ctrl(&t, (tr_ctrl){CT_FUNC, 0, f->type_index, 0, 0, 0, ft->nresults, 0, NONE, NONE, NONE});
   if (t.ticks) emit(&t, IOP_tick);
   bool done = false;
   while (!done && t.p < t.end && !t.oom && !t.bad) {
