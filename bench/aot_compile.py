@@ -63,6 +63,8 @@ def parse_args(argv):
                    help="results directory (default: bench/results)")
     p.add_argument("--name", default="aot-compile", help="output file stem")
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds per compile")
+    p.add_argument("--commit", help="commit wasitorch was built from, for the report "
+                   "(default: this checkout's HEAD)")
     a = p.parse_args(argv)
     if a.rounds < 1:
         p.error("--rounds must be >= 1")
@@ -212,7 +214,7 @@ def main(argv):
         runs = run_all(a, wt, mods, work)
     cpu = tool_line(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"])
     doc = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-           "commit": tool_line(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+           "commit": a.commit or tool_line(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
            "cpu": cpu, "cc": tool_line([os.environ.get("CC", "cc"), "--version"]),
            "cflags": a.cflags or "-O2 (default)", "rounds": a.rounds,
            "load_start": load_start,

@@ -16,7 +16,7 @@ each round so no variant always runs first after an idle gap):
   pipeline ms                decode + preprocess + first inference
   process wall / CPU ms      whole process, CPU from os.wait4's rusage
                              (user + system of the child and its threads)
-  peak RSS MiB               ru_maxrss from the same wait4
+  peak RSS, minor faults     ru_maxrss and ru_minflt from the same wait4
 Ratios interp/native and aot/native are medians of per-round ratios. Every
 run's --dump-output must equal the native run's byte for byte (checked, and
 recorded as "identical").
@@ -54,6 +54,7 @@ METRICS = [  # key, label, unit
     ("proc_wall_ms", "process wall", "ms"),
     ("proc_cpu_ms", "process CPU", "ms"),
     ("peak_rss_mib", "peak RSS", "MiB"),
+    ("minor_faults", "minor page faults", "count"),
 ]
 PATTERNS = {
     "decode_ms": r"^decode\s+([0-9.]+) ms",
@@ -92,6 +93,8 @@ def parse_args(argv):
                    help="results directory (default: bench/results)")
     p.add_argument("--name", default="e2e-classify", help="output file stem")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
+    p.add_argument("--commit", help="commit the binaries were built from, for the report "
+                   "(default: this checkout's HEAD)")
     a = p.parse_args(argv)
     a.rounds = a.rounds or (3 if a.quick else 7)
     a.repeat = a.repeat or (10 if a.quick else 20)
@@ -103,7 +106,7 @@ def parse_args(argv):
 
 
 def run_measured(cmd, env, timeout):
-    """Runs cmd; returns (stdout, stderr, rc, wall ms, CPU ms, peak RSS MiB).
+    """Runs cmd; returns (stdout, stderr, rc, wall ms, CPU ms, rusage).
     wait4 gives this child's own rusage (with its threads and waited-for
     children), independent of anything else this script ran."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -118,7 +121,7 @@ def run_measured(cmd, env, timeout):
         out.seek(0)
         err.seek(0)
         return (out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                p.returncode, wall, (ru.ru_utime + ru.ru_stime) * 1e3, ru.ru_maxrss / 1024.0)
+                p.returncode, wall, (ru.ru_utime + ru.ru_stime) * 1e3, ru)
 
 
 class Setup:
@@ -170,11 +173,12 @@ def one_run(s, variant, reference):
     dump = os.path.join(s.work, "out-%s.bin" % variant)
     if os.path.exists(dump):
         os.remove(dump)
-    out, err, rc, wall, cpu, rss = run_measured(s.command(variant, dump), s.env(variant),
-                                                s.a.timeout)
+    out, err, rc, wall, cpu, ru = run_measured(s.command(variant, dump), s.env(variant),
+                                               s.a.timeout)
     if rc != 0:
         return {"error": (err.strip().splitlines() or ["exit %d" % rc])[-1]}
-    r = {"proc_wall_ms": wall, "proc_cpu_ms": cpu, "peak_rss_mib": rss}
+    r = {"proc_wall_ms": wall, "proc_cpu_ms": cpu, "peak_rss_mib": ru.ru_maxrss / 1024.0,
+         "minor_faults": ru.ru_minflt}
     for key, pat in PATTERNS.items():
         m = re.search(pat, out, re.M)
         if not m:
@@ -266,7 +270,7 @@ def markdown(doc):
          "| metric | native | interp | AOT | interp/native | AOT/native |",
          "|---|---:|---:|---:|---:|---:|"]
     for key, label, unit in METRICS:
-        d = 0 if unit == "ms" and key.startswith("proc") else (0 if unit == "MiB" else 2)
+        d = 0 if key.startswith("proc") or unit != "ms" else 2
         L.append("| %s (%s) | %s | %s | %s | %s | %s |" % (
             label, unit, fmt(res["native"][key], d), fmt(res["interp"][key], d),
             fmt(res["aot"][key], d), fmt(res["interp"]["ratio"][key]),
@@ -304,7 +308,7 @@ def main(argv):
         runs = run_rounds(s)
     res = summarise(runs)
     doc = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-           "commit": git_commit(), "cpu": cpu_name(), "cores": os.cpu_count(),
+           "commit": a.commit or git_commit(), "cpu": cpu_name(), "cores": os.cpu_count(),
            "load_start": load_start,
            "load_end": " ".join("%.2f" % x for x in os.getloadavg()),
            "settings": {"rounds": a.rounds, "repeat": a.repeat, "threads": a.threads,
