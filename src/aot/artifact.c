@@ -52,6 +52,27 @@ bool aot_opt_guard(const wt_aot_options *o) {
 #endif
 }
 
+/* Wasm SIMD maps onto SSE4.1 (pmulld for i32x4.mul, pshufb, pminsd,
+** ptest, roundps...), which V8 and Wasmtime also require for it; with
+** baseline SSE2 gcc emulates those lane operations in several
+** instructions each. Code compiled for this very host therefore targets
+** SSE4.1 when the CPU has it, and the artifact says so in its arch. */
+const char *aot_isa_suffix(const char *arch) {
+#if defined(__x86_64__)
+  if (strcmp(arch, "x86_64") == 0 && __builtin_cpu_supports("sse4.1")) return "+sse4.1";
+#endif
+  (void)arch;
+  return "";
+}
+
+bool aot_arch_runs_here(const char *arch) {
+  if (strcmp(arch, AOT_ARCH) == 0) return true;
+#if defined(__x86_64__)
+  if (strcmp(arch, "x86_64+sse4.1") == 0) return __builtin_cpu_supports("sse4.1");
+#endif
+  return false;
+}
+
 /* Runs `cmd` and keeps the first line of its output (NUL-terminated). */
 static bool first_line(const char *cmd, char *buf, size_t size) {
   FILE *p = popen(cmd, "r");
@@ -137,8 +158,8 @@ static wt_status write_artifact(const char *path, const char *header, const uint
 }
 
 /* Compiles `csrc` in a fresh temp folder; returns the object's bytes. */
-static uint8_t *run_cc(const aot_buf *csrc, const wt_aot_options *opt, size_t *solen,
-                       wt_status *st, wt_error *err) {
+static uint8_t *run_cc(const aot_buf *csrc, const wt_aot_options *opt, const char *isa,
+                       size_t *solen, wt_status *st, wt_error *err) {
   const char *tmpdir = getenv("TMPDIR");
   char dir[512], cfile[600], sofile[600], cmd[4096];
   snprintf(dir, sizeof dir, "%s/wt-aot-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -162,9 +183,10 @@ static uint8_t *run_cc(const aot_buf *csrc, const wt_aot_options *opt, size_t *s
     ** on negative inputs (Wasm has no errno).
     ** The generated code is not warning-clean by design. */
     snprintf(cmd, sizeof cmd,
-             "%s %s -std=gnu11 -fPIC -shared -fvisibility=hidden -ffp-contract=off "
+             "%s %s%s -std=gnu11 -fPIC -shared -fvisibility=hidden -ffp-contract=off "
              "-fsignaling-nans -fno-math-errno -fno-strict-aliasing -w -o '%s' '%s' -lm 2>&1",
-             aot_opt_cc(opt), aot_opt_cflags(opt), sofile, cfile);
+             aot_opt_cc(opt), aot_opt_cflags(opt), strcmp(isa, "+sse4.1") == 0 ? " -msse4.1" : "",
+             sofile, cfile);
     if (opt && opt->verbose) fprintf(stderr, "wasitorch: compiling (%zu bytes of C)...\n", csrc->len);
     FILE *p = popen(cmd, "r");
     char out[400] = "";
@@ -204,13 +226,15 @@ wt_status wt_aot_compile(wt_engine *engine, const uint8_t *wasm, size_t len,
   aot_buf c = {0};
   st = aot_translate(m, &ao, hash, &c, err);
   wt_module_free(m);
+  char arch[80];
+  aot_id_arch(id, arch, sizeof arch - 16);
+  const char *isa = aot_isa_suffix(arch);
   size_t solen = 0;
-  uint8_t *so = st == WT_OK ? run_cc(&c, opt, &solen, &st, err) : NULL;
+  uint8_t *so = st == WT_OK ? run_cc(&c, opt, isa, &solen, &st, err) : NULL;
   aot_buf_free(&c);
   if (!so) return st;
   aot_sha256_hex(so, solen, sohash);
-  char arch[64];
-  aot_id_arch(id, arch, sizeof arch);
+  strcat(arch, isa);
   char gen[40];
   aot_generation(gen);
   aot_buf h = {0};

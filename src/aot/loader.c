@@ -88,7 +88,7 @@ static wt_status check_artifact(const uint8_t *data, const art_header *h,
   if (strcmp(h->gen, gen) != 0)
     return rt_fail(err, WT_ERR_INVALID, "%s: stale artifact (generated code %s, runtime %s)", path,
                    h->gen, gen);
-  if (strcmp(h->arch, HOST_ARCH) != 0)
+  if (!aot_arch_runs_here(h->arch))
     return rt_fail(err, WT_ERR_INVALID, "%s: foreign artifact (built for %s, host is %s)", path,
                    h->arch, HOST_ARCH);
   if (expect) {
@@ -243,8 +243,11 @@ bool wt_aot_cache_path(const uint8_t *wasm, size_t len, const wt_aot_options *op
   aot_buf k = {0};
   char gen[40];
   aot_generation(gen);
-  aot_buf_printf(&k, "abi=%u\ngen=%s\nwasm=%s\ncompiler=%s\ncflags=%s\nguard=%d\n",
-                 AOT_ABI_VERSION, gen, wh, id, aot_opt_cflags(opt), aot_opt_guard(opt) ? 1 : 0);
+  char arch[64];
+  aot_id_arch(id, arch, sizeof arch);
+  aot_buf_printf(&k, "abi=%u\ngen=%s\nwasm=%s\ncompiler=%s\ncflags=%s\nguard=%d\nisa=%s\n",
+                 AOT_ABI_VERSION, gen, wh, id, aot_opt_cflags(opt), aot_opt_guard(opt) ? 1 : 0,
+                 aot_isa_suffix(arch));
   if (k.oom) return false;
   aot_sha256_hex(k.p, k.len, key);
   aot_buf_free(&k);
