@@ -9,11 +9,14 @@ MODE
             preload "mobilenet" of mobilenet_v2_frozen.pt, --nn-optimize, one
             thread); the input dumps, output logits and top-5 lines must be
             identical byte for byte, and both must exit 0
-  mismatch  the same, but the native side prepares the graph differently
+  file      as equal, but both read the model file themselves and pass its
+            bytes to `load` (--model-file) instead of load_by_name
+  mismatch  the same as equal, but the native side prepares the graph differently
             (WT_NATIVE_NN_OPTIMIZE=none): the logits must then differ, which
             shows the comparison can see a last-bit difference
   errors    the shim's error paths: an unknown model name exits 1 naming
-            not_found, a malformed WT_NATIVE_NN_PRELOAD exits 1 before main
+            not_found, a file that is no model exits 1 with one clean message,
+            a bad WT_NATIVE_NN_* setting or preload exits 1 before main
 Prints "ok   ..." / "FAIL ..." per check; exit 0 when nothing failed.
 """
 import argparse
@@ -50,16 +53,19 @@ def native_env(a, optimize="ofi", preload=None):
     return env
 
 
-def run_pair(a, img, optimize):
+def run_pair(a, img, optimize, model_file):
     """Runs the guest and the native build on img; returns (wasm, native) as
     (process, input dump bytes, output dump bytes)."""
     res = []
     wasm = [a.wasitorch, "run", "--dir", a.models + ":/models:ro", "--dir", a.work + ":/data",
             "--nn-preload", "mobilenet:pytorch:cpu:" + os.path.join(a.models, MODEL),
-            "--nn-optimize", "--nn-threads", "1", a.wasm, "--labels",
-            "/models/imagenet_classes.txt", "--dump-input", "/data/wasm_in.bin",
-            "--dump-output", "/data/wasm_out.bin", "/data/demo.png"]
-    nat = [a.native, "--labels", os.path.join(a.models, "imagenet_classes.txt"),
+            "--nn-optimize", "--nn-threads", "1", a.wasm]
+    if model_file:
+        wasm += ["--model-file", "/models/" + MODEL]
+    wasm += ["--labels", "/models/imagenet_classes.txt", "--dump-input", "/data/wasm_in.bin",
+             "--dump-output", "/data/wasm_out.bin", "/data/demo.png"]
+    nat = [a.native] + (["--model-file", os.path.join(a.models, MODEL)] if model_file else [])
+    nat += ["--labels", os.path.join(a.models, "imagenet_classes.txt"),
            "--dump-input", os.path.join(a.work, "native_in.bin"),
            "--dump-output", os.path.join(a.work, "native_out.bin"), img]
     for tag, cmd, env in (("wasm", wasm, None), ("native", nat, native_env(a, optimize))):
@@ -75,8 +81,8 @@ def run_pair(a, img, optimize):
     return res
 
 
-def compare(a, img, optimize, want_equal):
-    (pw, wi, wo), (pn, ni, no) = run_pair(a, img, optimize)
+def compare(a, img, optimize, want_equal, model_file=False):
+    (pw, wi, wo), (pn, ni, no) = run_pair(a, img, optimize, model_file)
     check(pw.returncode == 0, "wasm guest exits 0 (rc=%d)" % pw.returncode)
     check(pn.returncode == 0, "classify-native exits 0 (rc=%d)" % pn.returncode)
     check(len(wi) == 3 * 224 * 224 * 4, "wasm input dump has 602112 bytes (%d)" % len(wi))
@@ -97,6 +103,11 @@ def errors(a, img):
     p = run([a.native, "--model", "nope", img], native_env(a))
     check(p.returncode == 1 and "not_found" in p.stderr,
           "unknown model name: exit 1 and not_found (rc=%d)" % p.returncode)
+    p = run([a.native, "--model-file", os.path.join(a.models, "imagenet_classes.txt"), img],
+            native_env(a))
+    check(p.returncode == 1 and "cannot load model file" in p.stderr
+          and "load: load:" not in p.stderr and p.stderr.count("wasi-nn: load: ") == 1,
+          "a file that is no model: exit 1, one 'wasi-nn: load: ...' line (rc=%d)" % p.returncode)
     p = run([a.native, img], native_env(a, preload="mobilenet:pytorch"))
     check(p.returncode == 1 and "NAME:ENCODING:TARGET:PATH" in p.stderr,
           "malformed WT_NATIVE_NN_PRELOAD: exit 1 naming the syntax (rc=%d)" % p.returncode)
@@ -110,7 +121,7 @@ def errors(a, img):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("mode", choices=["equal", "mismatch", "errors"])
+    ap.add_argument("mode", choices=["equal", "file", "mismatch", "errors"])
     for opt in ("native", "wasitorch", "wasm", "models", "make_image", "work"):
         ap.add_argument("--" + opt.replace("_", "-"), required=True)
     a = ap.parse_args()
@@ -123,7 +134,8 @@ def main():
     if a.mode == "errors":
         errors(a, img)
     else:
-        compare(a, img, "ofi" if a.mode == "equal" else "none", a.mode == "equal")
+        compare(a, img, "none" if a.mode == "mismatch" else "ofi", a.mode != "mismatch",
+                a.mode == "file")
     print("%d failed" % len(FAILS))
     return 1 if FAILS else 0
 

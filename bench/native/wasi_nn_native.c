@@ -64,9 +64,12 @@ static wnn_state wnn_g;
 
 /* ---- errors and the backend ---------------------------------------------- */
 
-/* One "wasi-nn: FN: reason" line (first line of the reason only, as the
-** runtime's nn_fail does), then the errno for the caller to return. */
+/* One "wasi-nn: FN: reason" line (first line of the reason only, and
+** without a "FN: " the backend may have put in front, as the runtime's
+** nn_fail/nn_backend_fail do), then the errno for the caller to return. */
 static nn_errno wnn_fail(nn_errno code, const char *fn, const char *msg) {
+  size_t fl = strlen(fn);
+  if (!strncmp(msg, fn, fl) && msg[fl] == ':' && msg[fl + 1] == ' ') msg += fl + 2;
   const char *nl = strchr(msg, '\n');
   int n = nl ? (int)(nl - msg) : (int)strlen(msg);
   fprintf(stderr, "wasi-nn: %s: %.*s\n", fn, n, *msg ? msg : "the backend gave no reason");
