@@ -91,13 +91,15 @@ def parse_args(argv):
                    help="graph preparation, as --nn-optimize=MODE (default ofi, the demo's)")
     p.add_argument("--out-dir", default=os.path.join(HERE, "results"),
                    help="results directory (default: bench/results)")
-    p.add_argument("--name", default="e2e-classify", help="output file stem")
+    p.add_argument("--name", help="output file stem (default e2e-classify; quick: "
+                   "e2e-classify-quick)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     p.add_argument("--commit", help="commit the binaries were built from, for the report "
                    "(default: this checkout's HEAD)")
     a = p.parse_args(argv)
     a.rounds = a.rounds or (3 if a.quick else 7)
     a.repeat = a.repeat or (10 if a.quick else 20)
+    a.name = a.name or ("e2e-classify-quick" if a.quick else "e2e-classify")
     if a.rounds < 1 or a.repeat < 2:
         p.error("--rounds must be >= 1 and --repeat >= 2 (steady needs a median)")
     a.build = os.path.abspath(a.build)

@@ -11,7 +11,7 @@
 # to bench/results/kernels.*) after it; --kernels-only runs just that.
 # --quick is passed to each. --e2e also runs the MobileNetV2 demo end to end
 # natively, interpreted and as AOT (bench/e2e_classify.py, written to
-# bench/results/e2e-classify.*; needs the classify-native target); --e2e-only
+# bench/results/e2e-classify[-quick].*; needs classify-native); --e2e-only
 # runs just that. Every other option goes to bench/models.py
 # (see `bench/run.sh --help`).
 #
