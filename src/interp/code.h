@@ -46,6 +46,7 @@
 **   table_init d s n seg t table_copy d s n dt st     data_drop seg  elem_drop seg
 ** The others:
 **   mov dst src            jmp rel                    tick
+**   mov2 d1 s1 d2 s2       (two movs, in that order)
 **   br_nz cond rel         br_z cond rel              (branch if != 0 / == 0)
 **   br_table idx n rel*n rel_default
 **   call func argslot      call_indirect typeid table idx argslot
@@ -97,6 +98,7 @@
 /* Internal ops beyond the Wasm ones (same argument shape as the X-macros). */
 #define INTERP_EXTRA_OPS(X)                                     \
   X(mov, 0, 0, 0)                                               \
+  X(mov2, 0, 0, 0)                                              \
   X(jmp, 0, 0, 0)                                               \
   X(br_nz, 0, 0, 0)                                             \
   X(br_z, 0, 0, 0)                                              \

@@ -424,6 +424,12 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
     pc += 3;
     NEXT();
   }
+  CASE(mov2) {
+    fp[pc[1]] = fp[pc[2]];
+    fp[pc[3]] = fp[pc[4]];
+    pc += 5;
+    NEXT();
+  }
   CASE(select) {
     /* A mask, not `c ? a : b`: gcc compiles the conditional to a branch,
     ** which mispredicts on data-dependent selects (arg-max, clamps). */

@@ -101,6 +101,7 @@ typedef struct tr {
   uint32_t cur_off;          /* module offset of the instruction being translated */
   uint32_t tee_pos;          /* producer whose dst the last local.tee rewrote, or NONE */
   uint32_t label_pos;        /* code index of the latest branch target placed */
+  uint32_t last_mov;         /* start of the latest scalar mov emitted (for mov2) */
   uint32_t add_cur, add_prev; /* an i32_add_imm that was all the code emitted by
                              ** the latest emitting step / the one before (or NONE) */
   uint32_t wr[TR_SCAN_LOCALS]; /* slots of the locals the block being opened writes */
@@ -209,6 +210,17 @@ static uint32_t push_home(tr *t, uint32_t w) {
 
 /* Emits a copy of a value of width w. */
 static void emit_mov(tr *t, uint32_t dst, uint32_t src, uint32_t w) {
+  uint32_t m = t->last_mov;
+  if (w == 1 && m != NONE && m + 3 == t->ncode && t->code[m] == IOP_mov && t->label_pos != t->ncode) {
+    /* Directly after another mov with no branch target between: one
+    ** mov2 (copies at block exits and loop back-edges come in runs). */
+    t->code[m] = IOP_mov2;
+    emit(t, dst);
+    emit(t, src);
+    t->last_mov = NONE;
+    return;
+  }
+  t->last_mov = w == 1 ? t->ncode : NONE;
   emit(t, w == 2 ? IOP_mov128 : IOP_mov);
   emit(t, dst);
   emit(t, src);
@@ -1014,10 +1026,29 @@ static bool fold_into_prev(tr *t, uint32_t to, uint64_t v) {
   return true;
 }
 
+/* `(a << k) >> k` (arithmetic) with k 16 or 24, the shift's result a
+** temporary: emits the sign extension i32.extend16_s / extend8_s; true
+** if it did. */
+static bool fold_sext(tr *t, uint32_t to, uint64_t v) {
+  uint32_t pos = t->prev_pos, k = (uint32_t)v & 31;
+  if (to != IOP_i32_shr_s_imm || (k != 16 && k != 24) || pos == NONE || pos + 4 != t->ncode ||
+      t->code[pos] != IOP_i32_shl_imm || (t->code[pos + 3] & 31) != k ||
+      t->stack[t->height - 2].src != NONE || t->code[pos + 1] != home(t, t->height - 2))
+    return false;
+  uint32_t a = t->code[pos + 2];
+  t->ncode = pos;
+  t->height -= 2;
+  uint32_t dst = push_home(t, 1);
+  t->last_pos = emit(t, k == 16 ? IOP_i32_extend16_s : IOP_i32_extend8_s);
+  emit(t, dst);
+  emit(t, a);
+  return true;
+}
+
 /* Folds a lazy constant on top into the immediate form `to` of op. */
 static void fold_const_slot(tr *t, uint32_t op, uint32_t to) {
   uint64_t v = t->cval[t->stack[t->height - 1].src - t->nlocals];
-  if (fold_into_prev(t, to, v)) return;
+  if (fold_into_prev(t, to, v) || fold_sext(t, to, v)) return;
   t->height--;
   uint32_t a = pop_slot(t);
   uint32_t dst = push_home(t, 1);
@@ -1522,6 +1553,7 @@ static wt_status translate_func(wt_module *mod, uint32_t index, wt_error *err) {
   t.end = f->code + f->code_len;
   t.base = f->code_offset;
   t.last_pos = t.prev_pos = t.tee_pos = t.label_pos = t.add_cur = t.add_prev = NONE;
+  t.last_mov = NONE;
   t.ticks = mod->engine && mod->engine->config.timeout_ms != 0;
   if (!layout_locals(&t, ft, f)) {
     tr_free(&t);
