@@ -85,6 +85,8 @@
 **   i32x4_extract_lane_shl dst v lane k    lane of v, shifted left by k & 31
 **   i32x4_extract_shladd dst v lane k c    (lane << (k & 31)) + c: an address
 **                              from a vector of indices (clang's gathers)
+**   i32x4_muladd dst x y c     i32x4.add(i32x4.mul(x, y), c)
+**   i32x4_shr_u_and dst a n c  v128.and(i32x4.shr_u(a, n), c)
 **   br_f32_<cmp> a b rel       branch when the f32 comparison holds
 **   br_f32_n<cmp> a b rel      branch when it does not (NaN: !(a < b) != a >= b)
 */
@@ -122,7 +124,9 @@
   X(f32_load8_u_ar, 0, 0, 0)                                    \
   X(i32_shladd, 0, 0, 0)                                        \
   X(i32x4_extract_lane_shl, 0, 0, 0)                            \
-  X(i32x4_extract_shladd, 0, 0, 0)
+  X(i32x4_extract_shladd, 0, 0, 0)                              \
+  X(i32x4_muladd, 0, 0, 0)                                      \
+  X(i32x4_shr_u_and, 0, 0, 0)
 
 /* f32 comparisons that fuse with the branch they feed into
 ** `br_f32_<cmp> a b rel` (branch when the comparison holds) and

@@ -1153,6 +1153,8 @@ static const tr_pair PAIRS[] = {
     {IOP_i32_add, IOP_i32_mul_imm, 4, IOP_i32_muladd_imm}, /* x*k + c */
     {IOP_i32_add, IOP_i32_shl_imm, 4, IOP_i32_shladd},     /* (x << k) + c */
     {IOP_i32_add, IOP_i32x4_extract_lane_shl, 5, IOP_i32x4_extract_shladd},
+    {IOP_i32x4_add, IOP_i32x4_mul, 4, IOP_i32x4_muladd},   /* v128 results */
+    {IOP_v128_and, IOP_i32x4_shr_u, 4, IOP_i32x4_shr_u_and},
 };
 
 /* A producer of PAIRS just emitted, its result a temporary that is either
@@ -1160,7 +1162,7 @@ static const tr_pair PAIRS[] = {
 ** rounds as before). The result is the top, or just below a lazy
 ** local/constant pushed after it (translate_func lets last_pos see
 ** through such pushes). The ops are commutative in the operand that is
-** moved: exactly for i32 add; for f32/f64 add and mul a NaN result may
+** moved: exactly for integer add and v128.and; for f32/f64 add and mul a NaN result may
 ** carry either operand's payload, which Wasm allows, so x op y and
 ** y op x are the same op. */
 static bool fuse_pair(tr *t, uint32_t op) {
@@ -1176,11 +1178,11 @@ static bool fuse_pair(tr *t, uint32_t op) {
   if (p->src == NONE && res == home(t, t->height - 1)) other = slot_at(t, t->height - 2);
   else if (q->src == NONE && p->src != NONE && res == home(t, t->height - 2)) other = p->src;
   else return false;
-  uint32_t args[3], nargs = pr->len - 2u;
+  uint32_t args[3], nargs = pr->len - 2u, w = p->w;
   for (uint32_t i = 0; i < nargs; i++) args[i] = t->code[pos + 2 + i];
   t->ncode = pos;
   t->height -= 2;
-  uint32_t dst = push_home(t, 1);
+  uint32_t dst = push_home(t, w);
   t->last_pos = emit(t, pr->to);
   emit(t, dst);
   for (uint32_t i = 0; i < nargs; i++) emit(t, args[i]);
