@@ -9,20 +9,34 @@
 ** a constant slot: `local.get x` and a pooled `*.const` emit nothing and
 ** consumers read the slot directly. A lazy entry is copied to its home
 ** slot ("materialized") before anything could change x (local.set/tee x)
-** and at every control-flow boundary, so a lazy entry only ever spans
-** straight-line code.
+** and at calls; at a block's start only if a pre-scan of the block body
+** (scan_block) finds a write of x, since nothing else inside a block
+** changes the entries below it. A block or if with one result that a
+** local.set/tee stores right after its end writes that local on every
+** exit, and a br or fall-through end lets the producer of the carried
+** value write the label's slot (retarget_exit).
 **
-** Peepholes, all restricted to the instruction emitted just before:
+** Peepholes, all restricted to the instruction emitted just before (the
+** fusions are in peephole.c):
 **  - `local.set x` after a producer rewrites the producer's dst to x;
+**  - two copies in a row become one mov2;
 **  - an i32 comparison (or eqz) followed by br_if/if becomes one branch;
-**  - `i32.const k; i32.add` (and i64) becomes an add-immediate;
+**    so does an f32 comparison (both polarities, for NaN);
+**  - `i32.const k; i32.<op>` (and i64.add) becomes an immediate form, and
+**    that absorbs a shift before it: (a >> s) & m, lane << k, and
+**    (a << 16|24) >> the same k (a sign extension);
 **  - an address add (register or immediate) followed by a load becomes an
-**    address-fused load (code.h's INTERP_FUSED_LOADS);
-**  - f32/f64 mul followed by an add of the product becomes a muladd;
+**    address-fused load (code.h's INTERP_FUSED_LOADS); i32.load8_u then
+**    f32.convert_i32_u becomes a converting load;
+**  - a producer whose result is an operand of the next binary op
+**    (peephole.c's PAIRS): f32/f64 muladd, f32 sub->mul (submul) and
+**    sub->mul->add (lerp), i32 mul/mul_imm/shl_imm->add, extract_lane->shl
+**    ->add, i32x4 mul->add, i32x4.shr_u->v128.and;
 **  - f32.lt/gt followed by the select it feeds (also through a local.tee)
 **    becomes one select;
 **  - an add-immediate directly followed by a compare-and-branch (the loop
-**    latch) becomes one op.
+**    latch), or an add/sub-immediate whose result is the br_if condition,
+**    becomes one op.
 ** A lazy push keeps the instruction before it visible (see translate_func).
 **
 ** Dead code after br/br_table/return/unreachable is skipped up to the end
@@ -33,267 +47,7 @@
 ** layout of code.h; block and function types give the widths of values a
 ** label receives.
 */
-#include <stdlib.h>
-#include <string.h>
-
-#include "interp/code.h"
-#include "interp/interp.h"
-
-#define NONE UINT32_MAX
-
-/* Constant slots per function (distinct scalar values; more are emitted
-** as const ops) and the size of their hash table (a power of two, at least
-** twice as large, so probes stay short). */
-#define TR_CONST_MAX 256u
-#define TR_CONST_HASH_BITS 9u
-#define TR_CONST_HASH (1u << TR_CONST_HASH_BITS)
-
-/* Block pre-scan (scan_block): at most this many body bytes are looked at
-** (past that every lazy entry is materialized, as if all locals were
-** written), and at most this many distinct written locals are kept. */
-#define TR_SCAN_BYTES 4096u
-#define TR_SCAN_LOCALS 32u
-
-enum { CT_BLOCK, CT_LOOP, CT_IF, CT_ELSE, CT_FUNC };
-
-typedef struct tr_ctrl {
-  uint8_t kind;
-  uint8_t vt;         /* single result type (ti == NONE), 0 for none */
-  uint32_t ti;        /* block type index, or NONE */
-  uint32_t height;    /* stack height below the block's parameters */
-  uint32_t base_off;  /* slot offset of that height */
-  uint32_t nparams, nresults;
-  uint32_t start;     /* loop: code index of the header */
-  uint32_t patches;   /* chain of unresolved forward rel words */
-  uint32_t else_site; /* if: rel word of the br_z to the else arm */
-  uint32_t res_slot;  /* block/if with one result stored into a local right
-                      ** after its end: that local's slot (the result is
-                      ** written there on every exit), or NONE = home */
-} tr_ctrl;
-
-/* One simulated stack entry. */
-typedef struct tr_ent {
-  uint32_t src;  /* slot of the local it lazily refers to, or NONE = home */
-  uint32_t off;  /* home slot minus the locals' slot count */
-  uint32_t w;    /* width in slots */
-} tr_ent;
-
-typedef struct tr {
-  const wt_module *mod;
-  wt_engine *eng;
-  const uint8_t *p, *start, *end;
-  uint32_t base;             /* module offset of `start` */
-  uint32_t nvals;            /* locals (params included), in values */
-  uint32_t nlocals;          /* the same in slots */
-  uint32_t hbase;            /* first operand-stack slot: nlocals + nconst */
-  uint32_t nconst;           /* constant slots [nlocals, hbase), values in cval */
-  uint64_t cval[TR_CONST_MAX];
-  uint16_t chash[TR_CONST_HASH]; /* open addressing: index + 1, 0 = empty */
-  bool cpair[TR_CONST_MAX];  /* entry i starts a v128 pair (i, i + 1) */
-  uint32_t *lslot;           /* per local: its slot */
-  uint8_t *lwidth;           /* per local: its width */
-  uint32_t *code;            uint32_t ncode, capcode;
-  tr_ent *stack;             uint32_t height, capstack, maxtop; /* maxtop: slots */
-  tr_ctrl *ctrl;             uint32_t nctrl, capctrl;
-  uint32_t *pcmap;           uint32_t npc, cappc; /* pairs */
-  uint32_t last_pos;         /* start of the single producer just emitted */
-  uint32_t prev_pos;         /* last_pos as it was before this instruction */
-  uint32_t cur_off;          /* module offset of the instruction being translated */
-  uint32_t tee_pos;          /* producer whose dst the last local.tee rewrote, or NONE */
-  uint32_t label_pos;        /* code index of the latest branch target placed */
-  uint32_t last_mov;         /* start of the latest scalar mov emitted (for mov2) */
-  uint32_t add_cur, add_prev; /* an i32_add_imm that was all the code emitted by
-                             ** the latest emitting step / the one before (or NONE) */
-  uint32_t wr[TR_SCAN_LOCALS]; /* slots of the locals the block being opened writes */
-  uint32_t nwr;              /* their count, or NONE: unknown, assume all */
-  bool dead;
-  uint32_t dead_depth;
-  bool oom, bad, ticks;
-} tr;
-
-static uint32_t width_of(uint8_t valtype) { return valtype == WT_V128 ? 2 : 1; }
-
-/* Grows *arr to hold at least `need` elements of `size` bytes. */
-static bool grow(void *arrp, uint32_t *cap, uint64_t need, size_t size) {
-  if (need <= *cap) return true;
-  uint64_t n = *cap ? (uint64_t)*cap * 2 : 64;
-  while (n < need) n *= 2;
-  if (n > UINT32_MAX / 2) return false;
-  void **arr = arrp;
-  void *q = realloc(*arr, (size_t)n * size);
-  if (!q) return false;
-  *arr = q;
-  *cap = (uint32_t)n;
-  return true;
-}
-
-/* ---- reading -------------------------------------------------------------- */
-
-static uint64_t rd_uleb(tr *t) {
-  uint64_t r = 0;
-  unsigned shift = 0;
-  while (t->p < t->end) {
-    uint8_t b = *t->p++;
-    if (shift < 64) r |= (uint64_t)(b & 0x7f) << shift;
-    shift += 7;
-    if (!(b & 0x80)) break;
-  }
-  return r;
-}
-
-static int64_t rd_sleb(tr *t) {
-  uint64_t r = 0;
-  unsigned shift = 0;
-  uint8_t b = 0;
-  while (t->p < t->end) {
-    b = *t->p++;
-    if (shift < 64) r |= (uint64_t)(b & 0x7f) << shift;
-    shift += 7;
-    if (!(b & 0x80)) break;
-  }
-  if (shift < 64 && (b & 0x40)) r |= ~(uint64_t)0 << shift;
-  return (int64_t)r;
-}
-
-static uint32_t rd_u32(tr *t) { return (uint32_t)rd_uleb(t); }
-
-static uint64_t rd_bytes(tr *t, unsigned n) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n && t->p < t->end; i++) v |= (uint64_t)*t->p++ << (8 * i);
-  return v;
-}
-
-/* ---- emitting ------------------------------------------------------------- */
-
-static uint32_t emit(tr *t, uint32_t w) {
-  if (!grow(&t->code, &t->capcode, (uint64_t)t->ncode + 1, sizeof *t->code)) {
-    t->oom = true;
-    return t->ncode;
-  }
-  t->code[t->ncode] = w;
-  return t->ncode++;
-}
-
-static void put(tr *t, uint32_t pos, uint32_t w) {
-  if (pos < t->ncode) t->code[pos] = w;
-}
-
-static uint32_t home(const tr *t, uint32_t h) { return t->hbase + t->stack[h].off; }
-
-/* Slot offset of height h (h may be the next free height). */
-static uint32_t off_at(const tr *t, uint32_t h) {
-  if (h < t->height) return t->stack[h].off;
-  if (t->height == 0) return 0;
-  const tr_ent *e = &t->stack[t->height - 1];
-  return e->off + e->w;
-}
-
-static uint32_t slot_at(const tr *t, uint32_t h) {
-  return t->stack[h].src == NONE ? home(t, h) : t->stack[h].src;
-}
-
-static void push_entry(tr *t, uint32_t v, uint32_t w) {
-  if (!grow(&t->stack, &t->capstack, (uint64_t)t->height + 1, sizeof *t->stack)) {
-    t->oom = true;
-    return;
-  }
-  uint32_t off = off_at(t, t->height);
-  t->stack[t->height++] = (tr_ent){v, off, w};
-  if (off + w > t->maxtop) t->maxtop = off + w;
-}
-
-/* Pushes a value produced into its home slot; returns that slot. */
-static uint32_t push_home(tr *t, uint32_t w) {
-  push_entry(t, NONE, w);
-  return home(t, t->height - 1);
-}
-
-/* Emits a copy of a value of width w. */
-static void emit_mov(tr *t, uint32_t dst, uint32_t src, uint32_t w) {
-  uint32_t m = t->last_mov;
-  if (w == 1 && m != NONE && m + 3 == t->ncode && t->code[m] == IOP_mov && t->label_pos != t->ncode) {
-    /* Directly after another mov with no branch target between: one
-    ** mov2 (copies at block exits and loop back-edges come in runs). */
-    t->code[m] = IOP_mov2;
-    emit(t, dst);
-    emit(t, src);
-    t->last_mov = NONE;
-    return;
-  }
-  t->last_mov = w == 1 ? t->ncode : NONE;
-  emit(t, w == 2 ? IOP_mov128 : IOP_mov);
-  emit(t, dst);
-  emit(t, src);
-}
-
-static uint32_t pop_slot(tr *t) {
-  if (t->height == 0 || (t->nctrl && t->height < t->ctrl[t->nctrl - 1].height)) {
-    t->bad = true;
-    return home(t, 0);
-  }
-  t->height--;
-  return slot_at(t, t->height);
-}
-
-/* Copies lazy entries at heights [from, height) to their home slots. */
-static void mat_range(tr *t, uint32_t from) {
-  for (uint32_t h = from; h < t->height; h++) {
-    if (t->stack[h].src == NONE) continue;
-    emit_mov(t, home(t, h), t->stack[h].src, t->stack[h].w);
-    t->stack[h].src = NONE;
-  }
-}
-
-/* True when the block being opened may write the local in slot s (see
-** scan_block); constant slots are never written. */
-static bool block_writes(const tr *t, uint32_t s) {
-  if (s >= t->nlocals) return false;
-  if (t->nwr == NONE) return true;
-  for (uint32_t i = 0; i < t->nwr; i++)
-    if (t->wr[i] == s) return true;
-  return false;
-}
-
-/* Block entry: the block's parameters (heights from `base` up) go home;
-** a lazy entry below them stays lazy unless the block may write its
-** local. Nothing inside a block changes the entries below its base, so
-** such an entry is valid on every path through the block and after it. */
-static void mat_block(tr *t, uint32_t base) {
-  for (uint32_t h = 0; h < t->height; h++) {
-    uint32_t src = t->stack[h].src;
-    if (src == NONE || (h < base && !block_writes(t, src))) continue;
-    emit_mov(t, home(t, h), src, t->stack[h].w);
-    t->stack[h].src = NONE;
-  }
-}
-
-/* Materializes every lazy reference to the local in slot x; true if any
-** was. */
-static bool mat_local(tr *t, uint32_t x) {
-  bool any = false;
-  for (uint32_t h = 0; h < t->height; h++) {
-    if (t->stack[h].src != x) continue;
-    emit_mov(t, home(t, h), x, t->stack[h].w);
-    t->stack[h].src = NONE;
-    any = true;
-  }
-  return any;
-}
-
-static void record_pc(tr *t, uint32_t code_index, uint32_t offset) {
-  if (t->npc && t->pcmap[2 * (t->npc - 1)] == code_index) {
-    t->pcmap[2 * (t->npc - 1) + 1] = offset;
-    return;
-  }
-  if (t->npc && t->pcmap[2 * (t->npc - 1) + 1] == offset) return; /* same instruction */
-  if (!grow(&t->pcmap, &t->cappc, 2 * ((uint64_t)t->npc + 1), sizeof *t->pcmap)) {
-    t->oom = true;
-    return;
-  }
-  t->pcmap[2 * t->npc] = code_index;
-  t->pcmap[2 * t->npc + 1] = offset;
-  t->npc++;
-}
+#include "interp/tr.h"
 
 /* ---- branches --------------------------------------------------------------- */
 
@@ -424,151 +178,6 @@ static tr_ctrl *label(tr *t, uint32_t depth) {
   return &t->ctrl[t->nctrl - 1 - depth];
 }
 
-/* ---- fused conditions -------------------------------------------------------- */
-
-#define TR_OP(n) IOP_i32_##n,
-#define TR_OPI(n) IOP_i32_##n##_imm,
-#define TR_BR(n) IOP_br_##n##_i32,
-#define TR_BRI(n) IOP_br_##n##_i32_imm,
-#define TR_ABR(n) IOP_add_br_##n##_i32,
-#define TR_ABRI(n) IOP_add_br_##n##_i32_imm,
-static const uint16_t CMP_OPS[] = {INTERP_I32_CMPS(TR_OP)};
-static const uint16_t CMP_IMM_OPS[] = {INTERP_I32_CMPS(TR_OPI)};
-static const uint16_t BR_OPS[] = {INTERP_I32_CMPS(TR_BR)};
-static const uint16_t BR_IMM_OPS[] = {INTERP_I32_CMPS(TR_BRI)};
-static const uint16_t ADD_BR_OPS[] = {INTERP_I32_CMPS(TR_ABR)};
-static const uint16_t ADD_BR_IMM_OPS[] = {INTERP_I32_CMPS(TR_ABRI)};
-static const uint16_t IMM_FROM[] = {INTERP_I32_IMM_OPS(TR_OP)};
-static const uint16_t IMM_TO[] = {INTERP_I32_IMM_OPS(TR_OPI)};
-#undef TR_OP
-#undef TR_OPI
-#undef TR_BR
-#undef TR_BRI
-#undef TR_ABR
-#undef TR_ABRI
-#define NCMP (sizeof CMP_OPS / sizeof CMP_OPS[0])
-#define NIMM (sizeof IMM_FROM / sizeof IMM_FROM[0])
-#define CMP_EQZ (-2)
-
-/* If the instruction just emitted is an i32 comparison (register or
-** immediate form, or eqz) writing `cond`, removes it and returns its index
-** in INTERP_I32_CMPS (CMP_EQZ for eqz, -1 for none), operands in *a, *b. */
-static int take_compare(tr *t, uint32_t cond, uint32_t *a, uint32_t *b, bool *imm) {
-  uint32_t pos = t->prev_pos;
-  if (pos == NONE || pos + 1 >= t->ncode || t->code[pos + 1] != cond) return -1;
-  uint32_t op = t->code[pos];
-  int k = -1;
-  if (op == IOP_i32_eqz) k = CMP_EQZ;
-  for (unsigned i = 0; i < NCMP && k == -1; i++) {
-    if (op == CMP_OPS[i] || op == CMP_IMM_OPS[i]) k = (int)i;
-  }
-  uint32_t len = k == CMP_EQZ ? 3 : 4;
-  if (k == -1 || pos + len != t->ncode) return -1;
-  *imm = k >= 0 && op == CMP_IMM_OPS[k];
-  *a = t->code[pos + 2];
-  *b = k == CMP_EQZ ? 0 : t->code[pos + 3];
-  t->ncode = pos;
-  t->prev_pos = NONE;
-  return k;
-}
-
-/* The compare-and-branch about to be emitted at the code's end (the
-** compare it replaced began there) directly follows an i32_add_imm that
-** the step before emitted alone, with no branch target between them:
-** start of that add, else NONE. */
-static uint32_t latch_add(const tr *t) {
-  uint32_t c = t->ncode, add = t->add_prev;
-  if (add == NONE || add + 4 != c || t->label_pos == c || t->code[add] != IOP_i32_add_imm)
-    return NONE;
-  return add;
-}
-
-#define TR_FC(n) IOP_f32_##n,
-#define TR_BRF(n) IOP_br_f32_##n,
-#define TR_BRFN(n) IOP_br_f32_n##n,
-static const uint16_t FCMP_OPS[] = {INTERP_F32_CMPS(TR_FC)};
-static const uint16_t BRF_OPS[] = {INTERP_F32_CMPS(TR_BRF)};
-static const uint16_t BRFN_OPS[] = {INTERP_F32_CMPS(TR_BRFN)};
-#undef TR_FC
-#undef TR_BRF
-#undef TR_BRFN
-
-/* Like take_compare, for the f32 comparisons of INTERP_F32_CMPS: returns
-** the index there (or -1) and removes the comparison. */
-static int take_fcompare(tr *t, uint32_t cond, uint32_t *a, uint32_t *b) {
-  uint32_t pos = t->prev_pos;
-  if (pos == NONE || pos + 4 != t->ncode || t->code[pos + 1] != cond) return -1;
-  for (unsigned i = 0; i < sizeof FCMP_OPS / sizeof FCMP_OPS[0]; i++) {
-    if (t->code[pos] != FCMP_OPS[i]) continue;
-    *a = t->code[pos + 2];
-    *b = t->code[pos + 3];
-    t->ncode = pos;
-    t->prev_pos = NONE;
-    return (int)i;
-  }
-  return -1;
-}
-
-/* br_if on the result of an i32 add/sub-immediate emitted just before
-** (a count-down loop: `i32.sub k; local.tee n; br_if`): turns the add into
-** the loop-latch op add_br_ne_i32_imm (add_br_eq with negate) comparing
-** its own result with 0, and returns the position of the rel word; NONE
-** when the pattern does not apply. Only for br_if (no moves between) and
-** with no branch target between the add and the branch. */
-static uint32_t fuse_add_branch(tr *t, uint32_t cond, bool negate) {
-  uint32_t pos = t->prev_pos != NONE ? t->prev_pos : t->tee_pos;
-  if (pos == NONE || pos + 4 != t->ncode || t->label_pos == t->ncode || t->code[pos + 1] != cond)
-    return NONE;
-  uint32_t op = t->code[pos];
-  if (op != IOP_i32_add_imm && op != IOP_i32_sub_imm) return NONE;
-  if (op == IOP_i32_sub_imm) t->code[pos + 3] = 0u - t->code[pos + 3]; /* a - k = a + (-k) */
-  t->code[pos] = negate ? IOP_add_br_eq_i32_imm : IOP_add_br_ne_i32_imm;
-  emit(t, cond);
-  emit(t, 0);
-  return emit(t, 0);
-}
-
-/* Emits "branch when cond != 0" (or == 0 with negate), fusing a preceding
-** comparison; returns the position of the rel word. `mat_from` is the
-** block base for mat_block, which materializes lazy entries first (NONE:
-** none).
-** The removed comparison's operands are popped slots or locals, which
-** the materializing moves never write. */
-static uint32_t emit_cond_branch(tr *t, uint32_t cond, bool negate, uint32_t mat_from) {
-  uint32_t a = 0, b = 0;
-  bool imm = false;
-  int k = take_compare(t, cond, &a, &b, &imm);
-  int fk = k == -1 ? take_fcompare(t, cond, &a, &b) : -1;
-  if (k == -1 && fk == -1 && mat_from == NONE) {
-    uint32_t rel = fuse_add_branch(t, cond, negate);
-    if (rel != NONE) return rel;
-  }
-  if (mat_from != NONE) mat_block(t, mat_from);
-  if (fk >= 0) {
-    emit(t, negate ? BRFN_OPS[fk] : BRF_OPS[fk]);
-    emit(t, a);
-    emit(t, b);
-  } else if (k == CMP_EQZ) {
-    emit(t, negate ? IOP_br_nz : IOP_br_z);
-    emit(t, a);
-  } else if (k >= 0) {
-    unsigned j = negate ? (unsigned)k ^ 1u : (unsigned)k; /* negation pairs */
-    uint32_t add = mat_from == NONE ? latch_add(t) : NONE;
-    if (add != NONE) { /* one op: the add's 4 words stay, the op word changes */
-      if (t->npc && t->pcmap[2 * (t->npc - 1)] == t->ncode) t->npc--; /* the compare's */
-      t->code[add] = imm ? ADD_BR_IMM_OPS[j] : ADD_BR_OPS[j];
-    } else {
-      emit(t, imm ? BR_IMM_OPS[j] : BR_OPS[j]);
-    }
-    emit(t, a);
-    emit(t, b);
-  } else {
-    emit(t, negate ? IOP_br_z : IOP_br_nz);
-    emit(t, cond);
-  }
-  return emit(t, 0);
-}
-
 /* ---- control instructions ----------------------------------------------------- */
 
 static bool is_valtype(uint8_t b) {
@@ -675,7 +284,7 @@ static void op_block(tr *t, uint8_t kind) {
       note_write(t, c.res_slot);
     }
   }
-  if (kind == CT_IF) c.else_site = emit_cond_branch(t, cond, true, base);
+  if (kind == CT_IF) c.else_site = tr_emit_cond_branch(t, cond, true, base);
   else mat_block(t, base);
   c.height = base;
   c.base_off = off_at(t, c.height);
@@ -751,10 +360,10 @@ static void op_br_if(tr *t, uint32_t depth) {
   uint32_t cond = pop_slot(t);
   tr_ctrl *c = label(t, depth);
   if (c->kind != CT_FUNC && !needs_moves(t, c)) {
-    set_rel(t, c, emit_cond_branch(t, cond, false, NONE));
+    set_rel(t, c, tr_emit_cond_branch(t, cond, false, NONE));
     return;
   }
-  uint32_t skip = emit_cond_branch(t, cond, true, NONE);
+  uint32_t skip = tr_emit_cond_branch(t, cond, true, NONE);
   emit_branch(t, c);
   put(t, skip, t->ncode - skip);
 }
@@ -977,10 +586,6 @@ static bool lazy_v128(tr *t) {
   return true;
 }
 
-static bool is_const_slot(const tr *t, uint32_t s) {
-  return s != NONE && s >= t->nlocals && s < t->hbase;
-}
-
 /* A scalar const whose value has a slot pushes a lazy reference to it
 ** (like local.get) instead of emitting an op; true if it did. */
 static bool lazy_const(tr *t, uint8_t imm) {
@@ -994,222 +599,6 @@ static bool lazy_const(tr *t, uint8_t imm) {
   return true;
 }
 
-/* Immediate forms that absorb the 4-word op just emitted when it produced
-** their operand as a temporary: `to` after `prod` becomes `fused`, with
-** prod's two operand words and then the immediate. */
-static const uint16_t IMM_AFTER[][3] = {
-    {IOP_i32_and_imm, IOP_i32_shr_u_imm, IOP_i32_shr_u_and},                /* (a >> s) & m */
-    {IOP_i32_shl_imm, IOP_i32x4_extract_lane, IOP_i32x4_extract_lane_shl}, /* lane << k */
-};
-
-/* Emits the fused form of immediate op `to` (constant v) when the op just
-** emitted is its IMM_AFTER producer writing the operand below the lazy
-** constant on top; true if it did. (With a following add, fuse_pair turns
-** extract_lane_shl into i32x4_extract_shladd.) */
-static bool fold_into_prev(tr *t, uint32_t to, uint64_t v) {
-  uint32_t pos = t->prev_pos, fused = NONE;
-  if (pos == NONE || pos + 4 != t->ncode || t->stack[t->height - 2].src != NONE ||
-      t->code[pos + 1] != home(t, t->height - 2))
-    return false;
-  for (unsigned i = 0; i < sizeof IMM_AFTER / sizeof IMM_AFTER[0]; i++)
-    if (IMM_AFTER[i][0] == to && IMM_AFTER[i][1] == t->code[pos]) fused = IMM_AFTER[i][2];
-  if (fused == NONE) return false;
-  uint32_t a = t->code[pos + 2], b = t->code[pos + 3];
-  t->ncode = pos;
-  t->height -= 2;
-  uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, fused);
-  emit(t, dst);
-  emit(t, a);
-  emit(t, b);
-  emit(t, (uint32_t)v);
-  return true;
-}
-
-/* `(a << k) >> k` (arithmetic) with k 16 or 24, the shift's result a
-** temporary: emits the sign extension i32.extend16_s / extend8_s; true
-** if it did. */
-static bool fold_sext(tr *t, uint32_t to, uint64_t v) {
-  uint32_t pos = t->prev_pos, k = (uint32_t)v & 31;
-  if (to != IOP_i32_shr_s_imm || (k != 16 && k != 24) || pos == NONE || pos + 4 != t->ncode ||
-      t->code[pos] != IOP_i32_shl_imm || (t->code[pos + 3] & 31) != k ||
-      t->stack[t->height - 2].src != NONE || t->code[pos + 1] != home(t, t->height - 2))
-    return false;
-  uint32_t a = t->code[pos + 2];
-  t->ncode = pos;
-  t->height -= 2;
-  uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, k == 16 ? IOP_i32_extend16_s : IOP_i32_extend8_s);
-  emit(t, dst);
-  emit(t, a);
-  return true;
-}
-
-/* Folds a lazy constant on top into the immediate form `to` of op. */
-static void fold_const_slot(tr *t, uint32_t op, uint32_t to) {
-  uint64_t v = t->cval[t->stack[t->height - 1].src - t->nlocals];
-  if (fold_into_prev(t, to, v) || fold_sext(t, to, v)) return;
-  t->height--;
-  uint32_t a = pop_slot(t);
-  uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, to);
-  emit(t, dst);
-  emit(t, a);
-  emit(t, (uint32_t)v);
-  if (op == IOP_i64_add) emit(t, (uint32_t)(v >> 32));
-}
-
-/* `i32.const k; i32.<op>` -> i32_<op>_imm (and i64.add): removes the
-** const (an emitted op or a lazy constant slot) and returns true. The
-** const must be the second operand. */
-static bool fold_const(tr *t, uint32_t op) {
-  uint32_t to = NONE;
-  if (op == IOP_i64_add) to = IOP_i64_add_imm;
-  for (unsigned i = 0; i < NIMM && to == NONE; i++)
-    if (op == IMM_FROM[i]) to = IMM_TO[i];
-  if (to == NONE) return false;
-  if (t->height >= 2 && is_const_slot(t, t->stack[t->height - 1].src)) {
-    fold_const_slot(t, op, to);
-    return true;
-  }
-  uint32_t pos = t->prev_pos;
-  uint32_t cop = op == IOP_i64_add ? IOP_i64_const : IOP_i32_const;
-  uint32_t len = op == IOP_i64_add ? 4 : 3;
-  if (pos == NONE || pos + len != t->ncode || t->code[pos] != cop || t->height < 2 ||
-      t->stack[t->height - 1].src != NONE || t->code[pos + 1] != home(t, t->height - 1))
-    return false;
-  uint32_t lo = t->code[pos + 2], hi = len == 4 ? t->code[pos + 3] : 0;
-  t->ncode = pos;
-  t->height--;
-  uint32_t a = pop_slot(t);
-  uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, to);
-  emit(t, dst);
-  emit(t, a);
-  emit(t, lo);
-  if (len == 4) emit(t, hi);
-  return true;
-}
-
-/* A fused instruction now starting at `pos` traps as the instruction being
-** translated: drops the map entries of the ops it replaced. */
-static void repoint_pc(tr *t, uint32_t pos) {
-  while (t->npc && t->pcmap[2 * (t->npc - 1)] >= pos) t->npc--;
-  record_pc(t, pos, t->cur_off);
-}
-
-#define TR_LD(n, T, c) IOP_##n,
-#define TR_LAI(n, T, c) IOP_##n##_ai,
-#define TR_LAR(n, T, c) IOP_##n##_ar,
-static const uint16_t LD_OPS[] = {INTERP_FUSED_LOADS(TR_LD)};
-static const uint16_t LD_AI_OPS[] = {INTERP_FUSED_LOADS(TR_LAI)};
-static const uint16_t LD_AR_OPS[] = {INTERP_FUSED_LOADS(TR_LAR)};
-#undef TR_LD
-#undef TR_LAI
-#undef TR_LAR
-
-/* `i32.add` / `i32_add_imm` / `i32_sub_imm` just emitted, whose result is
-** the temporary on top (so the load is its only reader), followed by a
-** load -> one fused load that adds itself. Saves a dispatch and a slot
-** round trip on the address chain. Returns true when fused. */
-static bool fuse_load(tr *t, uint32_t op) {
-  unsigned k = 0, n = sizeof LD_OPS / sizeof LD_OPS[0];
-  while (k < n && LD_OPS[k] != op) k++;
-  uint32_t pos = t->prev_pos;
-  if (k == n || pos == NONE || pos + 4 != t->ncode || t->height < 1 ||
-      t->stack[t->height - 1].src != NONE || t->code[pos + 1] != home(t, t->height - 1))
-    return false;
-  uint32_t aop = t->code[pos], a = t->code[pos + 2], b = t->code[pos + 3], fop;
-  if (aop == IOP_i32_add) fop = LD_AR_OPS[k];
-  else if (aop == IOP_i32_add_imm) fop = LD_AI_OPS[k];
-  else if (aop == IOP_i32_sub_imm) fop = LD_AI_OPS[k], b = 0u - b; /* a - k = a + (-k) mod 2^32 */
-  else return false;
-  t->ncode = pos;
-  t->height--;
-  rd_u32(t); /* alignment: a hint only */
-  uint32_t offset = rd_u32(t);
-  uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, fop);
-  emit(t, dst);
-  emit(t, a);
-  emit(t, b);
-  emit(t, offset);
-  repoint_pc(t, pos);
-  return true;
-}
-
-/* Pairs fused by fuse_pair: a producer `prod` of `len` words whose result
-** is one operand of the binary `op` that follows becomes `to`, with the
-** producer's operands, then the other operand of op. */
-typedef struct tr_pair {
-  uint16_t op, prod, len, to;
-} tr_pair;
-static const tr_pair PAIRS[] = {
-    {IOP_f32_add, IOP_f32_mul, 4, IOP_f32_muladd},     /* x*y + c */
-    {IOP_f64_add, IOP_f64_mul, 4, IOP_f64_muladd},
-    {IOP_f32_add, IOP_f32_submul, 5, IOP_f32_lerp},    /* (a-b)*y + c */
-    {IOP_f32_mul, IOP_f32_sub, 4, IOP_f32_submul},     /* (a-b)*y */
-    {IOP_i32_add, IOP_i32_mul, 4, IOP_i32_muladd},     /* x*y + c */
-    {IOP_i32_add, IOP_i32_mul_imm, 4, IOP_i32_muladd_imm}, /* x*k + c */
-    {IOP_i32_add, IOP_i32_shl_imm, 4, IOP_i32_shladd},     /* (x << k) + c */
-    {IOP_i32_add, IOP_i32x4_extract_lane_shl, 5, IOP_i32x4_extract_shladd},
-    {IOP_i32x4_add, IOP_i32x4_mul, 4, IOP_i32x4_muladd},   /* v128 results */
-    {IOP_v128_and, IOP_i32x4_shr_u, 4, IOP_i32x4_shr_u_and},
-};
-
-/* A producer of PAIRS just emitted, its result a temporary that is either
-** operand of the binary op that follows -> one fused op (each step still
-** rounds as before). The result is the top, or just below a lazy
-** local/constant pushed after it (translate_func lets last_pos see
-** through such pushes). The ops are commutative in the operand that is
-** moved: exactly for integer add and v128.and; for f32/f64 add and mul a NaN result may
-** carry either operand's payload, which Wasm allows, so x op y and
-** y op x are the same op. */
-static bool fuse_pair(tr *t, uint32_t op) {
-  uint32_t pos = t->prev_pos;
-  if (pos == NONE || t->height < 2) return false;
-  const tr_pair *pr = NULL;
-  for (unsigned i = 0; i < sizeof PAIRS / sizeof PAIRS[0] && !pr; i++)
-    if (PAIRS[i].op == op && t->code[pos] == PAIRS[i].prod && pos + PAIRS[i].len == t->ncode)
-      pr = &PAIRS[i];
-  if (!pr) return false;
-  const tr_ent *p = &t->stack[t->height - 1], *q = &t->stack[t->height - 2];
-  uint32_t res = t->code[pos + 1], other;
-  if (p->src == NONE && res == home(t, t->height - 1)) other = slot_at(t, t->height - 2);
-  else if (q->src == NONE && p->src != NONE && res == home(t, t->height - 2)) other = p->src;
-  else return false;
-  uint32_t args[3], nargs = pr->len - 2u, w = p->w;
-  for (uint32_t i = 0; i < nargs; i++) args[i] = t->code[pos + 2 + i];
-  t->ncode = pos;
-  t->height -= 2;
-  uint32_t dst = push_home(t, w);
-  t->last_pos = emit(t, pr->to);
-  emit(t, dst);
-  for (uint32_t i = 0; i < nargs; i++) emit(t, args[i]);
-  emit(t, other);
-  repoint_pc(t, pos);
-  return true;
-}
-
-/* `i32.load8_u` (plain or address-fused) just emitted, its result the
-** temporary on top, then f32.convert_i32_u -> the load converts itself
-** (same slot, same trap site). Returns true when fused. */
-static bool fuse_load_convert(tr *t, uint32_t op) {
-  uint32_t pos = t->prev_pos;
-  if (op != IOP_f32_convert_i32_u || pos == NONE || t->height < 1 ||
-      t->stack[t->height - 1].src != NONE || pos + 1 >= t->ncode ||
-      t->code[pos + 1] != home(t, t->height - 1))
-    return false;
-  uint32_t lop = t->code[pos], to;
-  if (lop == IOP_i32_load8_u && pos + 4 == t->ncode) to = IOP_f32_load8_u;
-  else if (lop == IOP_i32_load8_u_ai && pos + 5 == t->ncode) to = IOP_f32_load8_u_ai;
-  else if (lop == IOP_i32_load8_u_ar && pos + 5 == t->ncode) to = IOP_f32_load8_u_ar;
-  else return false;
-  t->code[pos] = to;
-  t->last_pos = pos;
-  return true;
-}
-
 /* Any instruction with a signature: [op, dst?, operands..., immediates]. */
 static void op_generic(tr *t, const tr_opinfo *info) {
   const char *colon = strchr(info->sig, ':');
@@ -1219,10 +608,10 @@ static void op_generic(tr *t, const tr_opinfo *info) {
   if (iop == IOP_f64_const) iop = IOP_i64_const;
   if ((iop == IOP_i32_const || iop == IOP_i64_const) && lazy_const(t, info->imm)) return;
   if (iop == IOP_v128_const && lazy_v128(t)) return;
-  if (np == 2 && info->imm == IMM_NONE && fold_const(t, iop)) return;
-  if (np == 1 && info->imm == IMM_MEMARG && fuse_load(t, iop)) return;
-  if (np == 2 && fuse_pair(t, iop)) return;
-  if (np == 1 && fuse_load_convert(t, iop)) return;
+  if (np == 2 && info->imm == IMM_NONE && tr_fold_const(t, iop)) return;
+  if (np == 1 && info->imm == IMM_MEMARG && tr_fuse_load(t, iop)) return;
+  if (np == 2 && tr_fuse_pair(t, iop)) return;
+  if (np == 1 && tr_fuse_load_convert(t, iop)) return;
   if (np > 3 || t->height < np) {
     t->bad = true;
     return;
@@ -1251,33 +640,6 @@ static void emit_popped(tr *t, uint32_t op, uint32_t nargs, uint32_t result, uin
   for (uint32_t i = 0; i < nargs; i++) emit(t, args[i]);
 }
 
-/* `f32.lt` / `f32.gt` (just emitted, or just before a local.tee that made
-** it write the local) whose result is the condition of a scalar select ->
-** one fused op that still writes the comparison's slot. Only this peephole
-** looks through local.tee: the others assume the producer's result is a
-** temporary, which a tee'd local is not. */
-static bool fuse_cmp_select(tr *t) {
-  uint32_t pos = t->prev_pos != NONE ? t->prev_pos : t->tee_pos;
-  if (pos == NONE || pos + 4 != t->ncode || t->height < 3 || t->stack[t->height - 2].w != 1)
-    return false;
-  uint32_t op = t->code[pos], cslot = slot_at(t, t->height - 1);
-  if ((op != IOP_f32_lt && op != IOP_f32_gt) || t->code[pos + 1] != cslot) return false;
-  uint32_t a = t->code[pos + 2], b = t->code[pos + 3];
-  t->ncode = pos;
-  t->height--;
-  uint32_t y = pop_slot(t), x = pop_slot(t);
-  uint32_t dst = push_home(t, 1);
-  t->last_pos = emit(t, op == IOP_f32_lt ? IOP_select_f32_lt : IOP_select_f32_gt);
-  emit(t, dst);
-  emit(t, x);
-  emit(t, y);
-  emit(t, a);
-  emit(t, b);
-  emit(t, cslot);
-  repoint_pc(t, pos);
-  return true;
-}
-
 /* Instructions whose typing is special (NULL signature), except control. */
 /* Width of the value at depth d below the top (0 = top); 1 if absent. */
 static uint32_t top_width(const tr *t, uint32_t d) {
@@ -1304,7 +666,7 @@ static void op_special(tr *t, uint8_t op) {
     t->p += n;
   } /* fallthrough */
   case WASM_OP_select: {
-    if (fuse_cmp_select(t)) break;
+    if (tr_fuse_cmp_select(t)) break;
     uint32_t w = top_width(t, 1);
     emit_popped(t, w == 2 ? IOP_select128 : IOP_select, 3, w, NONE);
     break;
