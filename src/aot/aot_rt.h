@@ -59,9 +59,10 @@ const char *aot_opt_cc(const wt_aot_options *o);
 const char *aot_opt_cflags(const wt_aot_options *o);
 bool aot_opt_guard(const wt_aot_options *o);
 void aot_id_arch(const char *id, char *arch, size_t size);
-/* "+sse4.1" when code for `arch` is compiled for this host and the host has
-** SSE4.1 (the artifact's arch then names it), else "". */
-const char *aot_isa_suffix(const char *arch);
+/* "+sse4.1" when code for `arch` is compiled for this host, the host has
+** SSE4.1 and the flags do not choose the ISA themselves (-march=, -mno-sse4);
+** the artifact's arch then names it. Else "". */
+const char *aot_isa_suffix(const char *arch, const char *cflags);
 /* Whether an artifact whose header says `arch` can run on this host. */
 bool aot_arch_runs_here(const char *arch);
 uint8_t *aot_read_all(const char *path, size_t *len);

@@ -56,12 +56,17 @@ bool aot_opt_guard(const wt_aot_options *o) {
 ** ptest, roundps...), which V8 and Wasmtime also require for it; with
 ** baseline SSE2 gcc emulates those lane operations in several
 ** instructions each. Code compiled for this very host therefore targets
-** SSE4.1 when the CPU has it, and the artifact says so in its arch. */
-const char *aot_isa_suffix(const char *arch) {
+** SSE4.1 when the CPU has it, and the artifact says so in its arch.
+** Flags that pick the ISA (-march=..., -mno-sse4) leave the choice to the
+** user, e.g. for an older x86-64 target. */
+const char *aot_isa_suffix(const char *arch, const char *cflags) {
 #if defined(__x86_64__)
-  if (strcmp(arch, "x86_64") == 0 && __builtin_cpu_supports("sse4.1")) return "+sse4.1";
+  if (strcmp(arch, "x86_64") == 0 && !strstr(cflags, "-march=") && !strstr(cflags, "-mno-sse4") &&
+      __builtin_cpu_supports("sse4.1"))
+    return "+sse4.1";
 #endif
   (void)arch;
+  (void)cflags;
   return "";
 }
 
@@ -228,7 +233,7 @@ wt_status wt_aot_compile(wt_engine *engine, const uint8_t *wasm, size_t len,
   wt_module_free(m);
   char arch[80];
   aot_id_arch(id, arch, sizeof arch - 16);
-  const char *isa = aot_isa_suffix(arch);
+  const char *isa = aot_isa_suffix(arch, aot_opt_cflags(opt));
   size_t solen = 0;
   uint8_t *so = st == WT_OK ? run_cc(&c, opt, isa, &solen, &st, err) : NULL;
   aot_buf_free(&c);

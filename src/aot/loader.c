@@ -247,7 +247,7 @@ bool wt_aot_cache_path(const uint8_t *wasm, size_t len, const wt_aot_options *op
   aot_id_arch(id, arch, sizeof arch);
   aot_buf_printf(&k, "abi=%u\ngen=%s\nwasm=%s\ncompiler=%s\ncflags=%s\nguard=%d\nisa=%s\n",
                  AOT_ABI_VERSION, gen, wh, id, aot_opt_cflags(opt), aot_opt_guard(opt) ? 1 : 0,
-                 aot_isa_suffix(arch));
+                 aot_isa_suffix(arch, aot_opt_cflags(opt)));
   if (k.oom) return false;
   aot_sha256_hex(k.p, k.len, key);
   aot_buf_free(&k);
