@@ -48,6 +48,7 @@ void aot_generation(char out[40]);
 
 /* prelude.c: the embedded text of aot_abi.h + aot_ops.h. */
 extern const char aot_prelude_text[];
+extern const char aot_prelude_text_digest[]; /* SHA-256 identity, made at build time */
 
 /* emit_module.c: writes the whole C file for `m` (validated) into `out`. */
 wt_status aot_translate(const wt_module *m, const aot_options *opt, const char *wasm_hash,

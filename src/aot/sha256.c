@@ -81,7 +81,5 @@ void aot_sha256_hex(const void *data, size_t len, char out[65]) {
 }
 
 void aot_generation(char out[40]) {
-  char h[65];
-  aot_sha256_hex(aot_prelude_text, strlen(aot_prelude_text), h);
-  snprintf(out, 40, "%d-%.16s", AOT_GEN_REVISION, h);
+  snprintf(out, 40, "%d-%.16s", AOT_GEN_REVISION, aot_prelude_text_digest);
 }
