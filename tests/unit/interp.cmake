@@ -48,6 +48,14 @@ if(TARGET spectest AND DEFINED WT_SPEC_DIR AND EXISTS "${WT_SPEC_DIR}/README.md"
   add_test(NAME spectest-all-switch COMMAND spectest_switch "${WT_SPEC_DIR}")
   set_tests_properties(spectest-all-switch PROPERTIES TIMEOUT 1800
     PASS_REGULAR_EXPRESSION "(^|\n)52804 passed, 0 failed, 1077 skipped\n")
+  # tests/spec/fusions (converted by tests/spec) in the switch form too.
+  if(TARGET spectest_fusion_data)
+    add_dependencies(spectest_switch spectest_fusion_data)
+    add_test(NAME spectest-fusions-switch
+             COMMAND spectest_switch ${CMAKE_BINARY_DIR}/tests/spec/fusions)
+    set_tests_properties(spectest-fusions-switch PROPERTIES
+      PASS_REGULAR_EXPRESSION "(^|\n)71 passed, 0 failed\n$")
+  endif()
 endif()
 
 foreach(t test_interp_runtime test_interp_runtime_switch test_interp_simd test_interp_simd_switch)
