@@ -13,6 +13,7 @@
 int cli_run(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_compile(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 
 /* Reads a whole file; on failure prints "wasitorch: cannot read 'PATH': reason"
 ** and returns NULL. The caller frees the buffer. */

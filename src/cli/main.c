@@ -17,6 +17,8 @@ static void usage(FILE *out) {
           "  inspect MODULE.wasm         validate a module and list its imports and exports\n"
           "  compile MODULE.wasm         compile to native code (MODULE.cwasm; see 'wasitorch\n"
           "                              compile --help' and 'run --engine')\n"
+          "  bench MODULE.wasm [ARGS...] time a module on the interpreter and as native code\n"
+          "                              (see 'wasitorch bench --help')\n"
           "  help                        show this text\n"
           "  version                     print the version\n"
           "\n"
@@ -38,6 +40,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
   if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 1, argv + 1);
   if (!strcmp(cmd, "compile")) return cli_compile(argc - 1, argv + 1);
+  if (!strcmp(cmd, "bench")) return cli_bench(argc - 1, argv + 1);
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
     usage(stdout);
     return 0;

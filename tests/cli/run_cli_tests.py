@@ -130,6 +130,20 @@ def main():
     r.case("bad --max-memory value", ["run", "--max-memory", "lots", grow], 1,
            stderr_words=["--max-memory"])
 
+    # bench: one row per engine, run options passed through, failures reported.
+    r.case("bench --help", ["bench", "--help"], 0, stdout_words=["--runs", "--engine"])
+    r.case("bench both tiers", ["bench", "--runs", "2", "--warmup", "1", grow], 0,
+           stdout_words=[r"(?m)^interp\s+\d", r"(?m)^aot\s+\d", "median ms"])
+    r.case("bench passes run options", ["bench", "--runs", "1", "--engine", "interp", "--",
+                                        "--invoke", "div", traps, "1"], 0,
+           stdout_words=[r"(?m)^interp\s+\d"])
+    r.case("bench reports a failing run", ["bench", "--runs", "1", "--engine", "interp",
+                                           "--", "--invoke", "div", traps, "0"], 1,
+           stderr_words=["exited with status 134"])
+    r.case("bench: unknown engine", ["bench", "--engine", "jit", grow], 2,
+           stderr_words=["unknown engine 'jit'"])
+    r.case("bench: no module", ["bench", "--runs", "3"], 2, stderr_words=["no module"])
+
     if r.failed:
         print("%d case(s) failed" % r.failed)
         sys.exit(1)
