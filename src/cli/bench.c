@@ -30,7 +30,8 @@ typedef struct bench_sample {
 } bench_sample;
 
 typedef struct bench_options {
-  const char *engines[BENCH_MAX_ENGINES];
+  char engine_list[64];
+  const char *engines[BENCH_MAX_ENGINES]; /* point into engine_list */
   int nengines;
   long runs, warmup;
   int first_arg; /* index in argv of the first `run` argument */
@@ -57,9 +58,15 @@ static void bench_usage(FILE *out) {
           "makes the exit status 1.\n");
 }
 
-static bool parse_engines(char *list, bench_options *o) {
+/* A comma-separated engine list, copied into o->engine_list (strtok cuts it). */
+static bool parse_engines(const char *list, bench_options *o) {
+  if (strlen(list) >= sizeof o->engine_list) {
+    cli_error("bench: engine list too long");
+    return false;
+  }
+  strcpy(o->engine_list, list);
   o->nengines = 0;
-  for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+  for (char *tok = strtok(o->engine_list, ","); tok; tok = strtok(NULL, ",")) {
     if (strcmp(tok, "interp") && strcmp(tok, "aot") && strcmp(tok, "auto")) {
       cli_error("bench: unknown engine '%s' (interp, aot or auto)", tok);
       return false;
@@ -74,24 +81,17 @@ static bool parse_engines(char *list, bench_options *o) {
   return o->nengines > 0;
 }
 
-static bool parse_count(const char *name, const char *text, long min, long *out) {
-  char *end;
-  errno = 0;
-  long v = text ? strtol(text, &end, 10) : 0;
-  if (!text || errno || *end || v < min || v > BENCH_MAX_RUNS) {
-    cli_error("bench: %s needs a number from %ld to %d", name, min, BENCH_MAX_RUNS);
-    return false;
-  }
-  *out = v;
-  return true;
+static bool bench_count(const char *name, const char *text, long min, long *out) {
+  if (text && cli_parse_count(text, min, BENCH_MAX_RUNS, out)) return true;
+  if (text) cli_error("bench: %s needs a number from %ld to %d", name, min, BENCH_MAX_RUNS);
+  return false;
 }
 
 /* Returns 0 to go on, 1 after --help, 2 on a usage error. */
 static int parse_bench_args(int argc, char **argv, bench_options *o) {
-  static char default_engines[] = "interp,aot";
   o->runs = 5;
   o->warmup = 1;
-  if (!parse_engines(default_engines, o)) return 2;
+  if (!parse_engines("interp,aot", o)) return 2;
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
     const char *a = argv[i];
@@ -103,18 +103,18 @@ static int parse_bench_args(int argc, char **argv, bench_options *o) {
       bench_usage(stdout);
       return 1;
     }
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--engine")) {
-      if (!val || !parse_engines(argv[++i], o)) return 2;
-    } else if (!strcmp(a, "--runs")) {
-      if (!parse_count("--runs", val, 1, &o->runs)) return 2;
-      i++;
-    } else if (!strcmp(a, "--warmup")) {
-      if (!parse_count("--warmup", val, 0, &o->warmup)) return 2;
-      i++;
+    bool ok = true;
+    if (!strncmp(a, "--engine", 8) && (a[8] == '\0' || a[8] == '=')) {
+      const char *v = cli_option_value(argc, argv, &i, "--engine");
+      ok = v && parse_engines(v, o);
+    } else if (!strncmp(a, "--runs", 6) && (a[6] == '\0' || a[6] == '=')) {
+      ok = bench_count("--runs", cli_option_value(argc, argv, &i, "--runs"), 1, &o->runs);
+    } else if (!strncmp(a, "--warmup", 8) && (a[8] == '\0' || a[8] == '=')) {
+      ok = bench_count("--warmup", cli_option_value(argc, argv, &i, "--warmup"), 0, &o->warmup);
     } else {
       break; /* the first `run` option */
     }
+    if (!ok) return 2;
   }
   if (i >= argc) {
     cli_error("bench: no module given (try 'wasitorch bench --help')");

@@ -82,17 +82,6 @@ static void run_usage(FILE *out) {
       out);
 }
 
-/* "--opt=value" or "--opt value": returns the value or NULL (and reports). */
-static const char *option_value(int argc, char **argv, int *i, const char *name) {
-  size_t n = strlen(name);
-  if (argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (*i + 1 >= argc) {
-    cli_error("option %s needs a value", name);
-    return NULL;
-  }
-  return argv[++*i];
-}
-
 static bool parse_dir(const char *spec, wasi_dir *dir) {
   static const char ro_suffix[] = ":ro";
   size_t len = strlen(spec);
@@ -134,15 +123,6 @@ static bool parse_size(const char *text, uint64_t *bytes) {
   return true;
 }
 
-static bool parse_count(const char *text, long max, long *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(text, &end, 10);
-  if (errno || end == text || *end || v < 0 || v > max) return false;
-  *out = v;
-  return true;
-}
-
 /* One option at argv[*i]; returns 0 on success, 1 on error, -1 for --help. */
 static int parse_option(run_options *o, int argc, char **argv, int *i) {
   const char *arg = argv[*i], *v;
@@ -166,7 +146,7 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
   if (!strcmp(arg, "--compile")) { o->compile = true; return 0; }
   if (!strcmp(arg, "--bounds-checks")) { o->aot.bounds_checks = true; return 0; }
   if (IS("--engine")) {
-    if (!(v = option_value(argc, argv, i, "--engine"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--engine"))) return 1;
     if (strcmp(v, "interp") && strcmp(v, "aot") && strcmp(v, "auto")) {
       cli_error("bad --engine '%s': expected interp, aot or auto", v);
       return 1;
@@ -175,27 +155,27 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
     return 0;
   }
   if (IS("--cc")) {
-    if (!(o->aot.cc = option_value(argc, argv, i, "--cc"))) return 1;
+    if (!(o->aot.cc = cli_option_value(argc, argv, i, "--cc"))) return 1;
     return 0;
   }
   if (IS("--cflags")) {
-    if (!(o->aot.cflags = option_value(argc, argv, i, "--cflags"))) return 1;
+    if (!(o->aot.cflags = cli_option_value(argc, argv, i, "--cflags"))) return 1;
     return 0;
   }
   if (IS("--dir")) {
-    if (!(v = option_value(argc, argv, i, "--dir"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--dir"))) return 1;
     if (o->ndirs == MAX_LIST) { cli_error("too many --dir options"); return 1; }
     return parse_dir(v, &o->dirs[o->ndirs++]) ? 0 : 1;
   }
   if (IS("--env")) {
-    if (!(v = option_value(argc, argv, i, "--env"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--env"))) return 1;
     if (!strchr(v, '=') || v[0] == '=') { cli_error("bad --env '%s': expected KEY=VALUE", v); return 1; }
     if (o->nenvs == MAX_LIST) { cli_error("too many --env options"); return 1; }
     o->envs[o->nenvs++] = v;
     return 0;
   }
   if (IS("--nn-preload")) {
-    if (!(v = option_value(argc, argv, i, "--nn-preload"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--nn-preload"))) return 1;
     if (o->npreloads == MAX_LIST) { cli_error("too many --nn-preload options"); return 1; }
     wt_error err;
     if (!nn_parse_preload(v, &o->preloads[o->npreloads], &o->preload_storage[o->npreloads], &err)) {
@@ -206,14 +186,14 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
     return 0;
   }
   if (IS("--nn-threads")) {
-    if (!(v = option_value(argc, argv, i, "--nn-threads"))) return 1;
-    if (!parse_count(v, 1024, &n)) { cli_error("bad --nn-threads '%s': expected 0..1024", v); return 1; }
+    if (!(v = cli_option_value(argc, argv, i, "--nn-threads"))) return 1;
+    if (!cli_parse_count(v, 0, 1024, &n)) { cli_error("bad --nn-threads '%s': expected 0..1024", v); return 1; }
     o->nn.threads = (int)n;
     return 0;
   }
   if (IS("--max-memory")) {
     uint64_t bytes;
-    if (!(v = option_value(argc, argv, i, "--max-memory"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--max-memory"))) return 1;
     if (!parse_size(v, &bytes) || bytes < 65536 || bytes > (4ull << 30)) {
       cli_error("bad --max-memory '%s': expected 64K..4G", v);
       return 1;
@@ -223,7 +203,7 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
   }
   if (IS("--timeout")) {
     char *end;
-    if (!(v = option_value(argc, argv, i, "--timeout"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--timeout"))) return 1;
     double secs = strtod(v, &end);
     if (end == v || *end || secs <= 0) { cli_error("bad --timeout '%s': expected seconds > 0", v); return 1; }
     o->engine.timeout_ms = (uint64_t)(secs * 1000.0 + 0.5);
@@ -231,7 +211,7 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
     return 0;
   }
   if (IS("--invoke")) {
-    if (!(v = option_value(argc, argv, i, "--invoke"))) return 1;
+    if (!(v = cli_option_value(argc, argv, i, "--invoke"))) return 1;
     o->invoke = v;
     return 0;
   }

@@ -59,3 +59,22 @@ wt_module *cli_load_module(wt_engine *engine, const char *path) {
   }
   return module;
 }
+
+const char *cli_option_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (*i + 1 >= argc) {
+    cli_error("option %s needs a value", name);
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+bool cli_parse_count(const char *text, long min, long max, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (errno || end == text || *end || v < min || v > max) return false;
+  *out = v;
+  return true;
+}
