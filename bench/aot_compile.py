@@ -32,8 +32,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
+
+from benchproc import run_child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -111,24 +111,16 @@ def compile_once(a, wt, path, work):
         os.remove(out)
     cmd = [wt, "compile", "-o", out] + (["--cflags", a.cflags] if a.cflags else []) + [path]
     env = dict(os.environ, XDG_CACHE_HOME=cache)
-    with tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        killer = threading.Timer(a.timeout, p.kill)  # a hung compile ends as a failed one
-        killer.start()
-        _, status, ru = os.wait4(p.pid, 0)  # this child's rusage, compilers included
-        wall = (time.perf_counter() - t0) * 1e3
-        killer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        text = err.read().decode(errors="replace")
+    # the child's rusage includes the compiler processes it waited for
+    c = run_child(cmd, env=env, timeout=a.timeout)
+    text = c["stderr"]
     shutil.rmtree(cache, ignore_errors=True)
-    if p.returncode != 0 or not os.path.exists(out):
-        return {"error": (text.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
+    if c["rc"] != 0 or not os.path.exists(out):
+        return {"error": (text.strip().splitlines() or ["exit %d" % c["rc"]])[-1]}
     m = C_BYTES_RE.search(text)
-    return {"wall_ms": wall, "cpu_ms": (ru.ru_utime + ru.ru_stime) * 1e3,
-            "c_bytes": int(m.group(1)) if m else None,
-            "artifact_bytes": os.path.getsize(out), "peak_rss_mib": ru.ru_maxrss / 1024.0}
+    return {"wall_ms": c["wall_ms"], "cpu_ms": c["cpu_ms"],
+            "c_bytes": int(m.group(1)) if m else None, "artifact_bytes": os.path.getsize(out),
+            "peak_rss_mib": c["rusage"].ru_maxrss / 1024.0}
 
 
 def run_all(a, wt, mods, work):

@@ -38,8 +38,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+from benchproc import run_child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -107,25 +108,6 @@ def parse_args(argv):
     return a
 
 
-def run_measured(cmd, env, timeout):
-    """Runs cmd; returns (stdout, stderr, rc, wall ms, CPU ms, rusage).
-    wait4 gives this child's own rusage (with its threads and waited-for
-    children), independent of anything else this script ran."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        killer = threading.Timer(timeout, p.kill)  # a hung run ends as a failed one
-        killer.start()
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = (time.perf_counter() - t0) * 1e3
-        killer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return (out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                p.returncode, wall, (ru.ru_utime + ru.ru_stime) * 1e3, ru)
-
-
 class Setup:
     """Paths, environment and command line of each variant."""
 
@@ -175,12 +157,12 @@ def one_run(s, variant, reference):
     dump = os.path.join(s.work, "out-%s.bin" % variant)
     if os.path.exists(dump):
         os.remove(dump)
-    out, err, rc, wall, cpu, ru = run_measured(s.command(variant, dump), s.env(variant),
-                                               s.a.timeout)
-    if rc != 0:
-        return {"error": (err.strip().splitlines() or ["exit %d" % rc])[-1]}
-    r = {"proc_wall_ms": wall, "proc_cpu_ms": cpu, "peak_rss_mib": ru.ru_maxrss / 1024.0,
-         "minor_faults": ru.ru_minflt}
+    c = run_child(s.command(variant, dump), env=s.env(variant), timeout=s.a.timeout)
+    out, ru = c["stdout"], c["rusage"]
+    if c["rc"] != 0:
+        return {"error": (c["stderr"].strip().splitlines() or ["exit %d" % c["rc"]])[-1]}
+    r = {"proc_wall_ms": c["wall_ms"], "proc_cpu_ms": c["cpu_ms"],
+         "peak_rss_mib": ru.ru_maxrss / 1024.0, "minor_faults": ru.ru_minflt}
     for key, pat in PATTERNS.items():
         m = re.search(pat, out, re.M)
         if not m:

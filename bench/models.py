@@ -53,8 +53,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
+
+from benchproc import run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = "/usr/bin/python3"
@@ -94,23 +95,12 @@ def progress(msg):
 
 def run_timed(argv, timeout=900, env=None):
     """Runs argv to completion; returns rc, wall ms (fork to reap), CPU ms of
-    the child (user+sys from wait4) and its peak RSS in KiB, plus output."""
-    out_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"wt-bench-{os.getpid()}.out")
-    with open(out_path, "w+b") as out:
-        t0 = time.monotonic()
-        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             env=None if env is None else {**os.environ, **env})
-        timer = threading.Timer(timeout, p.kill)
-        timer.start()
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = (time.monotonic() - t0) * 1e3
-        timer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
-    os.unlink(out_path)
-    return {"rc": p.returncode, "wall_ms": wall, "cpu_ms": (ru.ru_utime + ru.ru_stime) * 1e3,
-            "maxrss_kb": ru.ru_maxrss, "text": text}
+    the child (user+sys from wait4) and its peak RSS in KiB, plus output.
+    env: variables added to this process's environment."""
+    r = run_child(argv, env=None if env is None else {**os.environ, **env}, timeout=timeout,
+                  merge_stderr=True)
+    return {"rc": r["rc"], "wall_ms": r["wall_ms"], "cpu_ms": r["cpu_ms"],
+            "maxrss_kb": r["rusage"].ru_maxrss, "text": r["stdout"]}
 
 
 def check(res, argv):
