@@ -743,15 +743,17 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   }
   OP_SELECT_FCMP(select_f32_lt, <)
   OP_SELECT_FCMP(select_f32_gt, >)
-  CASE(f32_muladd) {
-    /* Two statements, two roundings: the product is a float before the
-    ** add (C11 mode keeps gcc from contracting it into an FMA). */
-    float m = RF32(pc[2]) * RF32(pc[3]);
-    float c = RF32(pc[4]);
-    fp[pc[1]] = bits_f32(m + c);
-    pc += 5;
-    NEXT();
+  /* Two statements, two roundings: the product is rounded to T before the
+  ** add (C11 mode keeps gcc from contracting it into an FMA). */
+#define OP_MULADD(name, T, RD, WR)                                          \
+  CASE(name) {                                                              \
+    T m = RD(pc[2]) * RD(pc[3]);                                            \
+    T c = RD(pc[4]);                                                        \
+    fp[pc[1]] = WR(m + c);                                                  \
+    pc += 5;                                                                \
+    NEXT();                                                                 \
   }
+  OP_MULADD(f32_muladd, float, RF32, bits_f32)
   CASE(f32_submul) {
     float d = RF32(pc[2]) - RF32(pc[3]);
     float y = RF32(pc[4]);
@@ -790,13 +792,7 @@ wt_trap_kind interp_run(interp_exec *ex, wt_func *fn, interp_site *site) {
   OP_FUN(f64_trunc, double, RF64, bits_f64, wasm_trunc64(a))
   OP_FUN(f64_nearest, double, RF64, bits_f64, wasm_nearest64(a))
   OP_FUN(f64_sqrt, double, RF64, bits_f64, sqrt(a))
-  CASE(f64_muladd) {
-    double m = RF64(pc[2]) * RF64(pc[3]);
-    double c = RF64(pc[4]);
-    fp[pc[1]] = bits_f64(m + c);
-    pc += 5;
-    NEXT();
-  }
+  OP_MULADD(f64_muladd, double, RF64, bits_f64)
   OP_FBIN(f64_add, double, RF64, bits_f64, a + b)
   OP_FBIN(f64_sub, double, RF64, bits_f64, a - b)
   OP_FBIN(f64_mul, double, RF64, bits_f64, a * b)
