@@ -9,6 +9,7 @@ packages=(
   wabt binaryen                                          # wat2wasm, wasm-opt
   libtorch-dev python3-torch python3-torchvision         # the PyTorch backend and model tools
   libopenblas0                                           # else libtorch uses the reference BLAS
+  libdnnl-dev                                            # oneDNN headers: the backend's fused preparation
   python3-pil python3-numpy                              # test images
   libstb-dev                                             # image decoding in guests
   libcmocka-dev                                          # unit tests

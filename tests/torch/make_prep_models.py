@@ -9,6 +9,12 @@ Always writes (small, fast to export):
                           calibrated BN statistics (unfrozen: eval module)
   prep_convnet_frozen.pt  torch.jit.freeze of the same module
   prep_input.bin          raw f32 [1,3,32,32] input
+  prep_fusenet.pt         traced net with every pattern the "fused"
+                          preparation rewrites (src/nn/torch/dnnl_fuse.cpp)
+                          and the cases it must leave to ATen, input
+                          [1,3,20,18]; output one flat f32 vector
+  prep_fuse_input.bin     raw f32 [1,3,20,18] input
+  prep_fuse_input_odd.bin raw f32 [1,3,17,23] input (another shape)
 With --yolo also:
   yolo_like.pt, yolo_like_frozen.pt  tools/export_yolov8.py's YOLOv8n with
                           randomised BN statistics (no bias demo),
@@ -56,6 +62,48 @@ class ConvNet(nn.Module):
         return self.fc(self.body(x).mean((2, 3)))
 
 
+class FuseNet(nn.Module):
+    """One of each chain the fused preparation rewrites (11 in all), with
+    every intermediate in the output so that a wrong border pixel anywhere
+    shows: conv+relu, conv+ReLU6, conv+SiLU with stride 2 on odd sizes,
+    conv+add+relu, conv+add without bias, grouped dilated conv+clamp, a
+    1-channel conv (oneDNN has only its reference kernel: ATen runs it), a
+    broadcasting add (left to ATen at run time), depthwise conv+ReLU6,
+    linear+relu and linear without bias."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, 1, 1)
+        self.c2 = nn.Conv2d(8, 16, 1)
+        self.c3 = nn.Conv2d(16, 16, 3, 2, 1)
+        self.c4 = nn.Conv2d(16, 16, 1)
+        self.c5 = nn.Conv2d(16, 16, 3, 1, 1, bias=False)
+        self.cg = nn.Conv2d(16, 16, 3, 1, 2, dilation=2, groups=4)
+        self.c1ch = nn.Conv2d(16, 1, 1)
+        self.cbc = nn.Conv2d(16, 16, 1)
+        self.cdw = nn.Conv2d(16, 16, 3, 1, 1, groups=16)
+        self.l1 = nn.Linear(16, 12)
+        self.l2 = nn.Linear(12, 5, bias=False)
+        with torch.no_grad():  # so that both ReLU6 clip at 6, not only at 0
+            self.c2.weight.mul_(40)
+            self.cdw.weight.mul_(8)
+
+    def forward(self, x):
+        a = torch.relu(self.c1(x))
+        b = nn.functional.relu6(self.c2(a))
+        c = nn.functional.silu(self.c3(b))
+        d = torch.relu(self.c4(c) + c)
+        e = self.c5(d) + d
+        f = torch.clamp(self.cg(e), -1.0, 1.0)
+        g = self.c1ch(f)
+        h = self.cbc(f) + f.mean((2, 3), keepdim=True)
+        dw = nn.functional.relu6(self.cdw(f))
+        v = torch.relu(self.l1(dw.mean((2, 3))))
+        w = self.l2(v)
+        parts = [a, b, c, d, e, f, g, h, dw, v, w]
+        return torch.cat([p.flatten(1) for p in parts], 1)
+
+
 def calibrate(model, size, seed):
     """Randomise BN running statistics with train-mode passes (momentum 1)."""
     gen = torch.Generator().manual_seed(seed)
@@ -81,6 +129,21 @@ def export(model, size, out, stem, input_name, seed):
         f.write(x.contiguous().numpy().astype("<f4").tobytes())
 
 
+def export_fusenet(out):
+    torch.manual_seed(11)
+    model = FuseNet().eval()
+    gen = torch.Generator().manual_seed(12)
+    x = torch.randn(1, 3, 20, 18, generator=gen)
+    with torch.no_grad():
+        traced = torch.jit.trace(model, x)
+    # No input spec: a wrongly shaped input must reach the fused ops (the
+    # backend would refuse it before the model runs otherwise).
+    traced.save(os.path.join(out, "prep_fusenet.pt"))
+    for name, t in (("prep_fuse_input.bin", x), ("prep_fuse_input_odd.bin", torch.randn(1, 3, 17, 23, generator=gen))):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(t.contiguous().numpy().astype("<f4").tobytes())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -89,6 +152,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(3)
     export(ConvNet(), 32, args.out, "prep_convnet", "prep_input.bin", 3)
+    export_fusenet(args.out)
     if args.yolo:
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
         from export_yolov8 import YOLOv8n

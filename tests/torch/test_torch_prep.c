@@ -12,9 +12,14 @@
 **              the same bits, corrupt/foreign cache files are ignored and
 **              rewritten, another input shape is measured again, an
 **              unwritable cache directory is harmless, rtol 0 gives the
-**              as-is bits, a bad WASITORCH_NN_OPTIMIZE is refused
+**              as-is bits, a bad WASITORCH_NN_OPTIMIZE is refused; the
+**              "fused" preparation (dnnl_fuse.cpp) on a net with one of
+**              each chain it rewrites: every intermediate tensor equals
+**              the as-is one at two input shapes, and a wrong input is an
+**              error, not a crash
 **   mobilenet  MobileNetV2: the picked preparation's output is within the
-**              selector's tolerance of the as-is (traced) output
+**              selector's tolerance of the as-is (traced) output, and so
+**              is the forced "fused" preparation's
 **
 ** Environment (set by CTest):
 **   WT_TORCH_BACKEND  path of libwasitorch_torch.so
@@ -246,8 +251,8 @@ static void test_select_then_cache(void **state) {
   assert_non_null(choice);
   print_message("  picked%.*s\n", (int)strcspn(choice + 7, "\n"), choice + 7);
   int known = 0;
-  const char *names[] = {"asis\n", "freeze\n", "ofi\n", "freeze_cl\n", "ofi_cl\n"};
-  for (int i = 0; i < 5; i++) known |= strncmp(choice + 8, names[i], strlen(names[i])) == 0;
+  const char *names[] = {"asis\n", "freeze\n", "ofi\n", "freeze_cl\n", "ofi_cl\n", "fused\n"};
+  for (int i = 0; i < 6; i++) known |= strncmp(choice + 8, names[i], strlen(names[i])) == 0;
   assert_true(known);
   assert_non_null(strstr((const char *)c.data, "\ninput Float 1,3,32,32\n"));
   free(c.data);
@@ -395,6 +400,70 @@ static void test_bad_mode(void **state) {
   free(f.data);
 }
 
+/* prep_fusenet's output length for an input of h x w: every intermediate
+** flattened (make_prep_models.py, FuseNet): 24 channels at full size, 97 at
+** the stride-2 size, and the two linear layers' 12 + 5. */
+static size_t fusenet_out(uint32_t h, uint32_t w) {
+  size_t h2 = (h - 1) / 2 + 1, w2 = (w - 1) / 2 + 1;
+  return 24 * (size_t)h * w + 97 * h2 * w2 + 17;
+}
+
+/* The forced fused preparation rewrites all 11 chains of the net, and its
+** output (which holds every intermediate tensor, so a wrong border pixel
+** shows) matches the as-is module's closely, at the export shape and at an
+** odd one (the primitives are rebuilt for it). */
+static void test_fused_patterns(void **state) {
+  tp_state *st = *state;
+  const char *inputs[] = {"prep_fuse_input.bin", "prep_fuse_input_odd.bin"};
+  const uint32_t dims[2][4] = {{1, 3, 20, 18}, {1, 3, 17, 23}};
+  for (int i = 0; i < 2; i++) {
+    tp_file in = read_model(st, inputs[i]);
+    size_t n = fusenet_out(dims[i][2], dims[i][3]);
+    float *ref = malloc(n * sizeof *ref), *got = malloc(n * sizeof *got);
+    assert_true(ref != NULL && got != NULL);
+    run_as_is(st, "prep_fusenet.pt", dims[i], &in, ref, n);
+    setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
+    run_model(st, "prep_fusenet.pt", 0, dims[i], &in, got, n);
+    unsetenv("WASITORCH_NN_OPTIMIZE");
+    assert_close(got, ref, n, 1e-5);
+    free(ref);
+    free(got);
+    free(in.data);
+  }
+  assert_int_equal(log_count(st, "fused 11 convolution/linear chains"), 2);
+}
+
+/* A 4-channel input to a net whose first convolution wants 3: compute
+** reports the mismatch; the backend stays usable. */
+static void test_fused_bad_input(void **state) {
+  tp_state *st = *state;
+  tp_file f = read_model(st, "prep_fusenet.pt");
+  void *g = NULL, *ctx = NULL;
+  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
+  assert_int_equal(st->be->load_bytes(f.data, f.len, NN_TARGET_CPU, &g, st->msg, sizeof st->msg), NN_SUCCESS);
+  unsetenv("WASITORCH_NN_OPTIMIZE");
+  assert_int_equal(st->be->init_context(g, &ctx, st->msg, sizeof st->msg), NN_SUCCESS);
+  static float data[4 * 16 * 16];
+  const uint32_t d[4] = {1, 4, 16, 16};
+  nn_tensor t = {d, 4, NN_TYPE_F32, data, sizeof data};
+  assert_int_equal(st->be->set_input(ctx, 0, &t, st->msg, sizeof st->msg), NN_SUCCESS);
+  assert_int_not_equal(st->be->compute(ctx, st->msg, sizeof st->msg), NN_SUCCESS);
+  print_message("  error: %s\n", st->msg);
+  assert_non_null(strstr(st->msg, "channels"));
+  st->be->free_context(ctx);
+  st->be->free_graph(g);
+  free(f.data);
+  tp_file in = read_model(st, "prep_fuse_input.bin");
+  size_t n = fusenet_out(20, 18);
+  float *out = malloc(n * sizeof *out);
+  assert_non_null(out);
+  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
+  run_model(st, "prep_fusenet.pt", 0, (const uint32_t[4]){1, 3, 20, 18}, &in, out, n);
+  unsetenv("WASITORCH_NN_OPTIMIZE");
+  free(out);
+  free(in.data);
+}
+
 /* MobileNetV2 (traced): whatever the selector picks is within its
 ** tolerance of the traced model's own output. */
 static void test_mobilenet(void **state) {
@@ -407,6 +476,13 @@ static void test_mobilenet(void **state) {
   run_model(st, "mobilenet_v2.pt", 0, d, &in, out, 1000);
   assert_int_equal(log_count(st, "measured "), 1);
   assert_close(out, ref, 1000, 1e-4);
+  /* The fused preparation on its own, tighter than the selector needs:
+  ** oneDNN kernels that get border pixels wrong show up here (its fused
+  ** 1x1+depthwise kernel did, see docs/torch-performance.md). */
+  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
+  run_model(st, "mobilenet_v2.pt", 0, d, &in, out, 1000);
+  unsetenv("WASITORCH_NN_OPTIMIZE");
+  assert_close(out, ref, 1000, 1e-5);
   free(in.data);
 }
 
@@ -415,7 +491,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_select_then_cache), cmocka_unit_test(test_bad_cache_files),
       cmocka_unit_test(test_other_shape_remeasured), cmocka_unit_test(test_frozen_model),
       cmocka_unit_test(test_unwritable_cache), cmocka_unit_test(test_zero_tolerance),
-      cmocka_unit_test(test_bad_mode),
+      cmocka_unit_test(test_bad_mode), cmocka_unit_test(test_fused_patterns),
+      cmocka_unit_test(test_fused_bad_input),
   };
   const struct CMUnitTest mobilenet[] = {cmocka_unit_test(test_mobilenet)};
   if (argc > 1 && strcmp(argv[1], "select") == 0)

@@ -280,7 +280,7 @@ constexpr int kForcedPrep = 100;
 
 /* The optimize mode: the env var WASITORCH_NN_OPTIMIZE (tests, quick
 ** experiments) wins over the configured one. Besides the four modes it
-** takes a preparation name (freeze_cl, ofi_cl, ...) to force that one. */
+** takes a preparation name (freeze_cl, ofi_cl, fused, ...) to force that one. */
 int optimize_mode(int configured) {
   const char *v = std::getenv("WASITORCH_NN_OPTIMIZE");
   if (v == nullptr || *v == '\0') return configured;
@@ -293,7 +293,7 @@ int optimize_mode(int configured) {
   wtprep::Prep forced;
   if (wtprep::prep_by_name(v, &forced)) return kForcedPrep + static_cast<int>(forced);
   fail(NN_INVALID_ARGUMENT, std::string("WASITORCH_NN_OPTIMIZE=") + v +
-                                ": expected none, freeze, ofi, auto or a preparation (asis, freeze_cl, ofi_cl)");
+                                ": expected none, freeze, ofi, auto or a preparation (asis, freeze_cl, ofi_cl, fused)");
 }
 
 /* A forced preparation: built now, never measured or cached. */

@@ -4,6 +4,8 @@
 */
 #include "torch_prep.h"
 
+#include "dnnl_fuse.h"
+
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/jit/ir/constants.h>
@@ -22,7 +24,8 @@ namespace wtprep {
 
 namespace {
 
-const char *const kNames[] = {"asis", "freeze", "ofi", "freeze_cl", "ofi_cl"};
+const char *const kNames[] = {"asis", "freeze", "ofi", "freeze_cl", "ofi_cl", "fused"};
+constexpr int kPrepCount = sizeof kNames / sizeof kNames[0];
 
 double now_ms() {
   using clock = std::chrono::steady_clock;
@@ -162,6 +165,7 @@ std::vector<Prep> candidates(const torch::jit::Module &loaded, const std::vector
   if (four_d) {
     list.push_back(Prep::FreezeCL);
     list.push_back(Prep::OfiCL);
+    if (dnnl_fusion_available()) list.push_back(Prep::Fused);
   }
   return list;
 }
@@ -207,7 +211,7 @@ bool try_candidate(const torch::jit::Module &loaded, Prep p, const std::vector<c
 const char *prep_name(Prep p) { return kNames[static_cast<int>(p)]; }
 
 bool prep_by_name(const std::string &name, Prep *out) {
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < kPrepCount; i++)
     if (name == kNames[i]) {
       *out = static_cast<Prep>(i);
       return true;
@@ -220,7 +224,7 @@ bool is_frozen(const torch::jit::Module &m) { return !m.hasattr("training"); }
 Prepared build(const torch::jit::Module &loaded, Prep p) {
   Prepared out;
   out.prep = p;
-  out.channels_last = p == Prep::FreezeCL || p == Prep::OfiCL;
+  out.channels_last = p == Prep::FreezeCL || p == Prep::OfiCL || p == Prep::Fused;
   switch (p) {
     case Prep::AsIs:
       out.module = loaded;
@@ -232,6 +236,13 @@ Prepared build(const torch::jit::Module &loaded, Prep p) {
       out.module = frozen_copy(loaded);
       forward_weights_channels_last(out.module);
       break;
+    case Prep::Fused: {
+      out.module = frozen_copy(loaded);
+      int n = fuse_convolutions(out.module);
+      if (n == 0) throw std::runtime_error("no convolution or linear layer to fuse");
+      log_line("fused " + std::to_string(n) + " convolution/linear chains");
+      break;
+    }
     case Prep::Ofi:
     case Prep::OfiCL: {
       /* Channels-last weights before the oneDNN conversion make it prepack

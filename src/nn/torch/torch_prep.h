@@ -24,7 +24,7 @@
 
 namespace wtprep {
 
-enum class Prep : int { AsIs = 0, Freeze, Ofi, FreezeCL, OfiCL };
+enum class Prep : int { AsIs = 0, Freeze, Ofi, FreezeCL, OfiCL, Fused };
 
 const char *prep_name(Prep p);
 /* Parses a name written by prep_name; false for anything else. */
