@@ -9,7 +9,8 @@ Usage:
 Contenders, per model and thread count, all on the same model weights and the
 same input tensor:
   native      tools/native/wt-native-ref (libtorch C++), TorchScript frozen,
-              and frozen + optimize_for_inference ("ofi")
+              frozen + optimize_for_inference ("ofi"), and frozen + the
+              backend's oneDNN rewrite ("fused", wt-native-ref --fuse)
   wasitorch   per engine tier the CLI offers (interp, and aot when `run
               --help` lists --engine), the model either preloaded by the host
               (--nn-preload) or read by the guest through WASI and passed to
@@ -20,7 +21,7 @@ same input tensor:
               (decode, resize, inference, top-5/NMS). One extra contender,
               "wasitorch-app", takes its steady figure from the application's
               own `--repeat N` (wall time only).
-              The graph preparation is pinned (WASITORCH_NN_OPTIMIZE=none|ofi);
+              The graph preparation is pinned (WASITORCH_NN_OPTIMIZE=none|ofi|fused);
               "auto" (the backend's measured choice) is shown when it exists.
   mobile      wt-native-ref --mobile on the .ptl (PyTorch Mobile lite interpreter)
   ort         bench/ort/run_ort.mjs on the ONNX export (onnxruntime-node)
@@ -130,6 +131,7 @@ class Ctx:
                 raise SystemExit(f"bench: {path} missing: build first (make build)")
         self.engines = self.detect_engines()
         self.auto = self.backend_has_auto()
+        self.fused = self.has_fused()
         self.guest_loop = os.path.join(self.work, "models_guest.wasm")
         self.ort = (not args.no_ort and self.node is not None and
                     os.path.isdir(os.path.join(ROOT, "bench", "ort", "node_modules", "onnxruntime-node")))
@@ -143,6 +145,18 @@ class Ctx:
                 return b"WASITORCH_NN_OPTIMIZE" in f.read()
         except OSError:
             return False
+
+    def has_fused(self):
+        """The backend's oneDNN "fused" preparation, and wt-native-ref's
+        --fuse for its native counterpart (builds with libdnnl-dev only)."""
+        lib = os.path.join(self.build, "lib", "wasitorch", "libwasitorch_torch.so")
+        try:
+            with open(lib, "rb") as f:
+                in_backend = b"wasitorch::conv2d_fused" in f.read()
+        except OSError:
+            return False
+        usage = subprocess.run([self.native, "--help"], capture_output=True, text=True)
+        return in_backend and "--fuse" in usage.stdout + usage.stderr
 
     def detect_engines(self):
         """interp always; aot when the CLI documents an --engine choice with it."""
@@ -237,8 +251,8 @@ def contenders(ctx, family, threads):
     variants = ["fp32"] + (["int8"] if "int8" in spec["files"] and not ctx.args.no_int8 else [])
     for v in variants:
         files = spec["files"][v]
-        preps = [("frozen", False), ("frozen+ofi", True)] if v == "fp32" else [("int8", False)]
-        for prep, _ in preps:
+        preps = ["frozen", "frozen+ofi"] + (["fused"] if ctx.fused else []) if v == "fp32" else ["int8"]
+        for prep in preps:
             out.append(contender(f"native-{v}-{prep}", "native", v, prep, threads, file=files["pt"]))
             for eng in ctx.engines:
                 loads = ["preload", "file"] if prep == "frozen+ofi" else ["preload"]
@@ -257,7 +271,7 @@ def contenders(ctx, family, threads):
     return out
 
 
-PREP_ENV = {"frozen": "none", "frozen+ofi": "ofi", "int8": "none", "auto": "auto"}
+PREP_ENV = {"frozen": "none", "frozen+ofi": "ofi", "fused": "fused", "int8": "none", "auto": "auto"}
 
 
 def env_for(ctx, c):
@@ -281,6 +295,8 @@ def argv_for(ctx, family, c, repeat, out_file, cold=False):
                 "--repeat", str(repeat), "--include-first", "--output", out_file]
         if c["prep"] == "frozen+ofi":
             argv.append("--optimize")
+        if c["prep"] == "fused":
+            argv.append("--fuse")
         if c["runner"] == "mobile":
             argv.append("--mobile")
         return argv
@@ -465,6 +481,13 @@ def counterpart(cs, c):
     return None
 
 
+def auto_counterpart(cs):
+    """What auto is compared with natively: the fastest native fp32
+    preparation, which is what auto should have found (fused where it
+    exists, else frozen+ofi)."""
+    return "fused" if any(c["runner"] == "native" and c["prep"] == "fused" for c in cs) else "frozen+ofi"
+
+
 def paired(c, n, key):
     """Median over rounds of c's figure over n's figure in the same round."""
     vals = [a[key] / b[key] for a, b in zip(c["samples"], n["samples"])
@@ -474,12 +497,12 @@ def paired(c, n, key):
 
 def ratios(cs):
     """Per wasitorch contender: steady wall, CPU and cold ratios to native
-    with the same preparation (auto: to native ofi), speed-up over PyTorch
+    with the same preparation (auto: see auto_counterpart), speed-up over PyTorch
     Mobile and ratio to ONNX Runtime; all paired per round."""
     by = {(c["runner"], c["variant"]): c for c in cs if c["runner"] in ("mobile", "ort")}
     out = []
     for c in cs:
-        n = counterpart(cs, c if c["prep"] != "auto" else {**c, "prep": "frozen+ofi"})
+        n = counterpart(cs, c if c["prep"] != "auto" else {**c, "prep": auto_counterpart(cs)})
         if not c["runner"].startswith("wasitorch") or n is None:
             continue
         mob, ort = by.get(("mobile", c["variant"])), by.get(("ort", c["variant"]))

@@ -60,8 +60,10 @@ static void run_usage(FILE *out) {
       "  --nn-threads N            intra-op threads of the backend (default: its own)\n"
       "  --nn-optimize[=MODE]      graph preparation of TorchScript models: ofi (the default\n"
       "                            of the bare flag: freeze + optimize_for_inference), freeze,\n"
-      "                            none, or auto (time them on the first inference, cache the\n"
-      "                            fastest per model, threads and CPU)\n"
+      "                            none, fused (freeze, then each conv/linear with its\n"
+      "                            activation and residual add as one oneDNN kernel), or auto\n"
+      "                            (time them on the first inference, cache the fastest per\n"
+      "                            model, threads and CPU)\n"
       "  --nn-legacy-types         old tensor-type numbering (f16,f32,u8,i32; WasmEdge <= 0.14)\n"
       "Engine:\n"
       "  --max-memory SIZE         cap on linear memory, bytes with K/M/G suffix (default 4G)\n"
@@ -139,7 +141,7 @@ static int parse_option(run_options *o, int argc, char **argv, int *i) {
   }
   if (!strncmp(arg, "--nn-optimize=", 14)) {
     if (nn_parse_optimize(arg + 14, &o->nn.optimize)) return 0;
-    cli_error("bad --nn-optimize '%s': expected auto, none, freeze or ofi", arg + 14);
+    cli_error("bad --nn-optimize '%s': expected auto, none, freeze, ofi or fused", arg + 14);
     return 1;
   }
   if (!strcmp(arg, "--nn-legacy-types")) { o->nn.legacy_types = 1; return 0; }

@@ -65,11 +65,14 @@ typedef struct nn_tensor {
 #define NN_OPTIMIZE_AUTO 3   /* time the candidates on the first compute and
                              ** keep the fastest; remembered in a cache file
                              ** (docs/torch-performance.md) */
+#define NN_OPTIMIZE_FUSED 4  /* freeze, then each convolution/linear with its
+                             ** activation and residual add as one oneDNN
+                             ** primitive (src/nn/torch/dnnl_fuse.h) */
 
 typedef struct nn_backend_options {
   int threads;   /* intra-op threads; 0 = the library's default */
   int optimize;  /* NN_OPTIMIZE_*; the backend's env var WASITORCH_NN_OPTIMIZE
-                 ** (none|freeze|ofi|auto) overrides it */
+                 ** (none|freeze|ofi|auto|fused) overrides it */
 } nn_backend_options;
 
 typedef struct nn_backend {

@@ -34,7 +34,7 @@ nn_errno nn_backend_fail(nn_ctx *nn, nn_errno code, const char *fn, const char *
 bool nn_parse_optimize(const char *text, int *mode) {
   static const struct { const char *name; int mode; } modes[] = {
       {"none", NN_OPTIMIZE_NONE}, {"freeze", NN_OPTIMIZE_FREEZE},
-      {"ofi", NN_OPTIMIZE_OFI},   {"auto", NN_OPTIMIZE_AUTO}};
+      {"ofi", NN_OPTIMIZE_OFI},   {"auto", NN_OPTIMIZE_AUTO}, {"fused", NN_OPTIMIZE_FUSED}};
   for (size_t i = 0; text && i < sizeof modes / sizeof modes[0]; i++)
     if (strcasecmp(text, modes[i].name) == 0) {
       *mode = modes[i].mode;

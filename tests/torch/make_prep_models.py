@@ -13,6 +13,8 @@ Always writes (small, fast to export):
                           preparation rewrites (src/nn/torch/dnnl_fuse.cpp)
                           and the cases it must leave to ATen, input
                           [1,3,20,18]; output one flat f32 vector
+  prep_fusenet_frozen.pt  the same, frozen (its conv parameters load back
+                          as list constructions, not constants)
   prep_fuse_input.bin     raw f32 [1,3,20,18] input
   prep_fuse_input_odd.bin raw f32 [1,3,17,23] input (another shape)
 With --yolo also:
@@ -139,6 +141,7 @@ def export_fusenet(out):
     # No input spec: a wrongly shaped input must reach the fused ops (the
     # backend would refuse it before the model runs otherwise).
     traced.save(os.path.join(out, "prep_fusenet.pt"))
+    torch.jit.freeze(traced).save(os.path.join(out, "prep_fusenet_frozen.pt"))
     for name, t in (("prep_fuse_input.bin", x), ("prep_fuse_input_odd.bin", torch.randn(1, 3, 17, 23, generator=gen))):
         with open(os.path.join(out, name), "wb") as f:
             f.write(t.contiguous().numpy().astype("<f4").tobytes())

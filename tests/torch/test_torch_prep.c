@@ -393,7 +393,7 @@ static void test_bad_mode(void **state) {
   unsetenv("WASITORCH_NN_OPTIMIZE");
   assert_null(g);
   assert_non_null(strstr(st->msg, "WASITORCH_NN_OPTIMIZE"));
-  nn_backend_options opts = {1, 4};
+  nn_backend_options opts = {1, NN_OPTIMIZE_FUSED + 1};
   assert_int_equal(st->be->init(&opts, st->msg, sizeof st->msg), NN_INVALID_ARGUMENT);
   opts.optimize = NN_OPTIMIZE_AUTO;
   assert_int_equal(st->be->init(&opts, st->msg, sizeof st->msg), NN_SUCCESS);
@@ -411,26 +411,27 @@ static size_t fusenet_out(uint32_t h, uint32_t w) {
 /* The forced fused preparation rewrites all 11 chains of the net, and its
 ** output (which holds every intermediate tensor, so a wrong border pixel
 ** shows) matches the as-is module's closely, at the export shape and at an
-** odd one (the primitives are rebuilt for it). */
+** odd one (the primitives are rebuilt for it), and from the frozen file. */
 static void test_fused_patterns(void **state) {
   tp_state *st = *state;
-  const char *inputs[] = {"prep_fuse_input.bin", "prep_fuse_input_odd.bin"};
-  const uint32_t dims[2][4] = {{1, 3, 20, 18}, {1, 3, 17, 23}};
-  for (int i = 0; i < 2; i++) {
+  const char *inputs[] = {"prep_fuse_input.bin", "prep_fuse_input_odd.bin", "prep_fuse_input.bin"};
+  const char *models[] = {"prep_fusenet.pt", "prep_fusenet.pt", "prep_fusenet_frozen.pt"};
+  const uint32_t dims[3][4] = {{1, 3, 20, 18}, {1, 3, 17, 23}, {1, 3, 20, 18}};
+  for (int i = 0; i < 3; i++) {
     tp_file in = read_model(st, inputs[i]);
     size_t n = fusenet_out(dims[i][2], dims[i][3]);
     float *ref = malloc(n * sizeof *ref), *got = malloc(n * sizeof *got);
     assert_true(ref != NULL && got != NULL);
-    run_as_is(st, "prep_fusenet.pt", dims[i], &in, ref, n);
+    run_as_is(st, models[i], dims[i], &in, ref, n);
     setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
-    run_model(st, "prep_fusenet.pt", 0, dims[i], &in, got, n);
+    run_model(st, models[i], 0, dims[i], &in, got, n);
     unsetenv("WASITORCH_NN_OPTIMIZE");
     assert_close(got, ref, n, 1e-5);
     free(ref);
     free(got);
     free(in.data);
   }
-  assert_int_equal(log_count(st, "fused 11 convolution/linear chains"), 2);
+  assert_int_equal(log_count(st, "fused 11 convolution/linear chains"), 3);
 }
 
 /* A 4-channel input to a net whose first convolution wants 3: compute

@@ -2,7 +2,7 @@
 ** wt_native_ref.cpp — the native reference for wasitorch's PyTorch path.
 **
 **   wt-native-ref --model M.pt|M.ptl --input IN.bin --shape 1,3,224,224
-**                 [--dtype f32] [--threads N] [--optimize] [--output OUT.bin]
+**                 [--dtype f32] [--threads N] [--optimize|--fuse] [--output OUT.bin]
 **                 [--repeat N] [--warmup N] [--include-first] [--mobile]
 **                 [--reference REF.bin]
 **
@@ -19,10 +19,16 @@
 **   eval() if the module has a "training" attribute
 **   --optimize (TorchScript only): freeze unless frozen,
 **     torch::jit::optimize_for_inference
+**   --fuse (TorchScript only): freeze unless frozen, then the backend's
+**     "fused" rewrite (src/nn/torch/dnnl_fuse.cpp), and 4-d inputs passed
+**     channels-last, as the backend's fused preparation does
 **   forward() under c10::InferenceMode
 **
 ** It does not link the backend: it is an independent implementation, so a
-** bug in one shows up as a difference. With --repeat it also times the
+** bug in one shows up as a difference. The one exception is --fuse, which
+** compiles in the backend's rewrite so that the benchmark has a native
+** counterpart of that preparation (its output is compared with the plain
+** frozen model's by the benchmark and the backend's tests). With --repeat it also times the
 ** forward pass (wall and process CPU time, median and p90) and the load.
 **
 ** Benchmark additions (bench/models.py): --include-first counts the first
@@ -33,6 +39,8 @@
 ** TorchScript; --reference prints the max abs difference of the first
 ** output to a raw file of the same dtype (f32 outputs only).
 */
+#include "dnnl_fuse.h"
+
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <caffe2/serialize/inline_container.h>
@@ -66,12 +74,13 @@ struct Args {
   std::vector<int64_t> shape;
   std::string reference;
   int threads = 0, repeat = 0, warmup = 0;
-  bool optimize = false, include_first = false, mobile = false;
+  bool optimize = false, fuse = false, include_first = false, mobile = false;
 };
 
 /* Either kind of loaded module; only one is used. */
 struct Loaded {
   bool mobile = false;
+  bool channels_last = false; /* --fuse: 4-d inputs go in channels-last */
   torch::jit::Module script;
   torch::jit::mobile::Module lite;
 };
@@ -79,7 +88,7 @@ struct Loaded {
 void usage(const char *argv0) {
   std::fprintf(stderr,
                "usage: %s --model M.pt|M.ptl --input IN.bin --shape D0,D1,... [--dtype f16|f32|f64|u8|i32|i64]\n"
-               "          [--threads N] [--optimize] [--output OUT.bin] [--repeat N] [--warmup N]\n"
+               "          [--threads N] [--optimize|--fuse] [--output OUT.bin] [--repeat N] [--warmup N]\n"
                "          [--include-first] [--mobile] [--reference REF.bin]\n",
                argv0);
 }
@@ -107,6 +116,8 @@ bool parse_args(int argc, char **argv, Args &a) {
     bool has_val = i + 1 < argc;
     if (k == "--optimize") {
       a.optimize = true;
+    } else if (k == "--fuse") {
+      a.fuse = true;
     } else if (k == "--include-first") {
       a.include_first = true;
     } else if (k == "--mobile") {
@@ -184,6 +195,11 @@ Loaded load_model(const Args &a) {
     if (m.script.hasattr("training")) m.script = torch::jit::freeze(m.script);
     m.script = torch::jit::optimize_for_inference(m.script);
   }
+  if (a.fuse) {
+    if (m.script.hasattr("training")) m.script = torch::jit::freeze(m.script);
+    if (wtprep::fuse_convolutions(m.script) == 0) throw std::runtime_error("--fuse: nothing to fuse in " + a.model);
+    m.channels_last = true;
+  }
   return m;
 }
 
@@ -191,7 +207,8 @@ Loaded load_model(const Args &a) {
 c10::IValue infer(Loaded &m, const at::Tensor &input, int threads) {
   if (threads > 0 && at::get_num_threads() != threads) at::set_num_threads(threads);
   c10::InferenceMode guard;
-  std::vector<c10::IValue> args{input};
+  std::vector<c10::IValue> args{m.channels_last && input.dim() == 4 ? input.contiguous(at::MemoryFormat::ChannelsLast)
+                                                                   : input};
   return m.mobile ? m.lite.forward(args) : m.script.forward(args);
 }
 
@@ -285,7 +302,7 @@ int run(const Args &a) {
   if (!a.reference.empty()) print_diff(a.reference, first_tensor(out));
   if (a.repeat > 0) {
     std::printf("model %s (%s%s): load wall %.3f ms, cpu %.3f ms\n", a.model.c_str(),
-                m.mobile ? "mobile" : "torchscript", a.optimize && !m.mobile ? ", optimized" : "", load_wall,
+                m.mobile ? "mobile" : "torchscript", a.optimize && !m.mobile ? ", optimized" : a.fuse && !m.mobile ? ", fused" : "", load_wall,
                 load_cpu);
     bench(m, input, a, wall, cpu);
   }

@@ -13,6 +13,7 @@
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/custom_class.h>
 
@@ -471,6 +472,10 @@ bool dnnl_fusion_available() { return true; }
 
 int fuse_convolutions(torch::jit::Module &frozen) {
   std::shared_ptr<torch::jit::Graph> graph = frozen.get_method("forward").graph();
+  /* A frozen module read back from a file has its stride/padding lists as
+  ** prim::ListConstruct of constants, which the planner cannot read;
+  ** freezing in-process folds them, loading does not. */
+  torch::jit::ConstantPropagation(graph);
   std::vector<Plan> plans;
   std::unordered_set<Node *> claimed;
   plan_block(graph->block(), plans, claimed);

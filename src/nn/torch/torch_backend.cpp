@@ -24,9 +24,11 @@
 **            eval() when the module still has a "training" attribute
 **            (frozen modules do not);
 **            optimize (TorchScript only; NN_OPTIMIZE_*, overridden by the
-**            env var WASITORCH_NN_OPTIMIZE=none|freeze|ofi|auto):
+**            env var WASITORCH_NN_OPTIMIZE=none|freeze|ofi|auto|fused):
 **              ofi:    freeze if not frozen, then optimize_for_inference
 **              freeze: freeze if not frozen
+**              fused:  freeze if not frozen, then the oneDNN rewrite of
+**                      dnnl_fuse.h (4-d inputs go in channels-last)
 **              auto:   the preparation cached for this model, thread count
 **                      and CPU (torch_prep.h), if any, else measured on
 **                      the first compute (with its real input) and cached
@@ -287,7 +289,8 @@ int optimize_mode(int configured) {
   const std::pair<const char *, int> names[] = {{"none", NN_OPTIMIZE_NONE},
                                                 {"ofi", NN_OPTIMIZE_OFI},
                                                 {"freeze", NN_OPTIMIZE_FREEZE},
-                                                {"auto", NN_OPTIMIZE_AUTO}};
+                                                {"auto", NN_OPTIMIZE_AUTO},
+                                                {"fused", NN_OPTIMIZE_FUSED}};
   for (const auto &n : names)
     if (std::strcmp(v, n.first) == 0) return n.second;
   wtprep::Prep forced;
@@ -456,6 +459,7 @@ std::shared_ptr<Model> load_stream(std::istream &in, int mode, const uint8_t *by
     model->script = torch::jit::load(in, at::Device(at::kCPU), extra);
     prepare_script(*model, mode);
     if (mode == NN_OPTIMIZE_AUTO) prepare_auto(*model, bytes, len);
+    if (mode == NN_OPTIMIZE_FUSED) prepare_forced(*model, kForcedPrep + static_cast<int>(wtprep::Prep::Fused));
     if (mode >= kForcedPrep) prepare_forced(*model, mode);
   }
   model->inputs = parse_input_spec(extra[kInputSpecFile]);
@@ -639,7 +643,7 @@ nn_errno torch_init(const nn_backend_options *opts, char *msg, size_t msg_len) {
   return torch_guard(msg, msg_len, NN_RUNTIME_ERROR, "init", [&] {
     nn_backend_options o = opts ? *opts : nn_backend_options{0, 0};
     if (o.threads < 0) fail(NN_INVALID_ARGUMENT, "thread count must be >= 0");
-    if (o.optimize < NN_OPTIMIZE_NONE || o.optimize > NN_OPTIMIZE_AUTO)
+    if (o.optimize < NN_OPTIMIZE_NONE || o.optimize > NN_OPTIMIZE_FUSED)
       fail(NN_INVALID_ARGUMENT, "unknown optimize mode " + std::to_string(o.optimize));
     Config &cfg = config();
     std::lock_guard<std::mutex> hold(cfg.lock);
