@@ -279,7 +279,7 @@ static void test_bad_cache_files(void **state) {
   char big[20000];
   memset(big, 'x', sizeof big);
   memcpy(big, "wasitorch-prep 1\n", 17);
-  char foreign[4096], unknown[4096], repeated[4096], truncated[4096];
+  char foreign[4096], unknown[4096], repeated[4096], truncated[4096], older[4096], fewer[4096];
   snprintf(foreign, sizeof foreign, "%s", (const char *)good.data);
   memcpy(strstr(foreign, "threads 1"), "threads 7", 9); /* same length, other key */
   snprintf(unknown, sizeof unknown, "%.*schoice turbo\n", (int)(strstr((char *)good.data, "choice ") - (char *)good.data),
@@ -288,10 +288,19 @@ static void test_bad_cache_files(void **state) {
   /* cut before the input line: the key is intact, the record is not */
   snprintf(truncated, sizeof truncated, "%.*s", (int)(strstr((char *)good.data, "\ninput ") - (char *)good.data),
            (const char *)good.data);
+  /* written by a build without the "offered" line, or one that offered
+  ** fewer preparations: its choice was made without the newer ones */
+  const char *off = strstr((char *)good.data, "\noffered ");
+  assert_non_null(off);
+  const char *off_end = strchr(off + 1, '\n');
+  snprintf(older, sizeof older, "%.*s%s", (int)(off - (char *)good.data), (const char *)good.data, off_end);
+  snprintf(fewer, sizeof fewer, "%.*s\noffered asis,freeze,ofi%s", (int)(off - (char *)good.data),
+           (const char *)good.data, off_end);
   const uint8_t binary[] = {0x50, 0x4b, 0x03, 0x04, 0, 0xff, 0xfe, 0};
   struct { const void *data; size_t len; } bad[] = {
       {"", 0}, {binary, sizeof binary}, {big, sizeof big}, {foreign, strlen(foreign)},
       {unknown, strlen(unknown)}, {repeated, strlen(repeated)}, {truncated, strlen(truncated)},
+      {older, strlen(older)},     {fewer, strlen(fewer)},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     write_path(path, bad[i].data, bad[i].len);

@@ -2,14 +2,16 @@
 ** prep_cache.cpp — the on-disk memory of the preparation selector.
 **
 ** One small text file per (model content, thread count, CPU, libtorch
-** version), named by a hash of those four, holding the key again in full
-** plus the input signature the choice was measured for:
+** version, preparations on offer), named by a hash of those five, holding
+** the key again in full plus the input signature the choice was measured
+** for:
 **
 **     wasitorch-prep 1
 **     model 9f0c...-4a31c0
 **     threads 1
 **     cpu AMD EPYC
 **     torch 1.13.0
+**     offered asis,freeze,ofi,freeze_cl,ofi_cl,fused
 **     input f32 1,3,224,224
 **     choice ofi_cl
 **     # asis 79.5 ms | freeze 13.1 ms ... (informational, ignored)
@@ -120,7 +122,7 @@ std::string model_hash(const uint8_t *bytes, size_t len) {
 }
 
 CacheKey make_key(const std::string &model, int threads) {
-  return CacheKey{model, threads, cpu_model(), TORCH_VERSION};
+  return CacheKey{model, threads, cpu_model(), TORCH_VERSION, offered_preps()};
 }
 
 std::string input_signature(const std::vector<c10::IValue> &args) {
@@ -141,7 +143,8 @@ std::string input_signature(const std::vector<c10::IValue> &args) {
 std::string cache_path(const CacheKey &key) {
   std::string dir = cache_dir();
   if (dir.empty()) return "";
-  std::string id = key.model + "|" + std::to_string(key.threads) + "|" + key.cpu + "|" + key.torch;
+  std::string id =
+      key.model + "|" + std::to_string(key.threads) + "|" + key.cpu + "|" + key.torch + "|" + key.offered;
   return dir + "/" + hex64(fnv1a(id.data(), id.size())) + ".txt";
 }
 
@@ -162,8 +165,8 @@ bool cache_read(const std::string &path, const CacheKey &key, CacheRecord *out, 
     std::map<std::string, std::string> fl;
     if (!parse_fields(text, &fl, why)) return false;
     if (fl["model"] != key.model || fl["threads"] != std::to_string(key.threads) || fl["cpu"] != key.cpu ||
-        fl["torch"] != key.torch) {
-      *why = "cache file is for another model, thread count, CPU or libtorch";
+        fl["torch"] != key.torch || fl["offered"] != key.offered) {
+      *why = "cache file is for another model, thread count, CPU, libtorch or set of preparations";
       return false;
     }
     if (fl["input"].empty() || !prep_by_name(fl["choice"], &out->prep)) {
@@ -190,7 +193,7 @@ bool cache_write(const std::string &path, const CacheKey &key, const CacheRecord
     {
       std::ofstream f(tmp, std::ios_base::binary | std::ios_base::trunc);
       f << kMagic << "\nmodel " << key.model << "\nthreads " << key.threads << "\ncpu " << key.cpu << "\ntorch "
-        << key.torch << "\ninput " << rec.signature << "\nchoice " << prep_name(rec.prep) << "\n# "
+        << key.torch << "\noffered " << key.offered << "\ninput " << rec.signature << "\nchoice " << prep_name(rec.prep) << "\n# "
         << describe(table) << "\n";
       if (!f.flush()) {
         *why = "cannot write " + tmp;

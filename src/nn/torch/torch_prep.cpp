@@ -210,6 +210,15 @@ bool try_candidate(const torch::jit::Module &loaded, Prep p, const std::vector<c
 
 const char *prep_name(Prep p) { return kNames[static_cast<int>(p)]; }
 
+std::string offered_preps() {
+  std::string s;
+  for (int i = 0; i < kPrepCount; i++) {
+    if (static_cast<Prep>(i) == Prep::Fused && !dnnl_fusion_available()) continue;
+    s += (s.empty() ? "" : ",") + std::string(kNames[i]);
+  }
+  return s;
+}
+
 bool prep_by_name(const std::string &name, Prep *out) {
   for (int i = 0; i < kPrepCount; i++)
     if (name == kNames[i]) {

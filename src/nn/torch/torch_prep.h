@@ -27,6 +27,8 @@ namespace wtprep {
 enum class Prep : int { AsIs = 0, Freeze, Ofi, FreezeCL, OfiCL, Fused };
 
 const char *prep_name(Prep p);
+/* Every preparation this build can offer, comma-separated ("asis,...,fused"). */
+std::string offered_preps();
 /* Parses a name written by prep_name; false for anything else. */
 bool prep_by_name(const std::string &name, Prep *out);
 
@@ -98,6 +100,8 @@ struct CacheKey {
   int threads = 0;
   std::string cpu;     /* /proc/cpuinfo model name */
   std::string torch;   /* libtorch version */
+  std::string offered; /* the preparations this build can choose from:
+                       ** a build that offers a new one measures again */
 };
 
 /* 64-bit FNV-1a of the bytes plus their length, as hex. Identifies a model
