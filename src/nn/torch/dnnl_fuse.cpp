@@ -3,7 +3,8 @@
 ** (see dnnl_fuse.h). Each fused convolution is a graph constant of class
 ** wasitorch.ConvCtx holding the weights; the oneDNN primitive and the
 ** weights in the layout it wants are built on the first call for an input
-** shape and kept until the shape changes. Activations stay dense
+** shape and kept until the shape changes. Inputs are taken channels-last
+** (converted if they are not). Activations stay dense
 ** channels-last at::Tensors, so every other op of the graph (pooling, cat,
 ** upsampling, linear) runs unchanged on them.
 */
@@ -42,13 +43,12 @@ struct ConvCtx : torch::CustomClassHolder {
   int64_t stride[2] = {1, 1}, padding[2] = {0, 0}, dilation[2] = {1, 1}, groups = 1;
   Eltwise before_add, after_add; /* alg undef = none */
   bool add = false;
-  /* Built for the last input shape and layout seen. */
+  /* Built for the last input shape seen. */
   std::mutex lock;
   std::vector<int64_t> built_dims;
-  bool built_nhwc = false;
   bool use_aten = false; /* oneDNN has only its reference kernel for this shape */
   dnnl::convolution_forward prim;
-  dnnl::memory weights_mem, bias_mem;
+  dnnl::memory weights_mem, bias_mem, scratch;
   dnnl::memory::desc src_md, dst_md;
 };
 
@@ -92,7 +92,7 @@ void append(dnnl::post_ops &po, const Eltwise &e) {
   if (e.alg != dnnl::algorithm::undef) po.append_eltwise(1.f, e.alg, e.alpha, e.beta);
 }
 
-void build_primitive(ConvCtx &c, const at::Tensor &x, bool nhwc) {
+void build_primitive(ConvCtx &c, const at::Tensor &x) {
   const int64_t n = x.size(0), ic = x.size(1), ih = x.size(2), iw = x.size(3);
   const int64_t oc = c.weight.size(0), kh = c.weight.size(2), kw = c.weight.size(3), g = c.groups;
   if (ic != c.weight.size(1) * g)
@@ -101,7 +101,7 @@ void build_primitive(ConvCtx &c, const at::Tensor &x, bool nhwc) {
   const int64_t oh = out_size(ih, kh, c.stride[0], c.padding[0], c.dilation[0]);
   const int64_t ow = out_size(iw, kw, c.stride[1], c.padding[1], c.dilation[1]);
   if (oh <= 0 || ow <= 0) throw std::runtime_error("conv2d_fused: input smaller than the kernel");
-  dnnl::memory::desc src_md({n, ic, ih, iw}, f32, nhwc ? tag::nhwc : tag::nchw);
+  dnnl::memory::desc src_md({n, ic, ih, iw}, f32, tag::nhwc);
   dnnl::memory::desc dst_md({n, oc, oh, ow}, f32, tag::nhwc);
   dims wdims = g == 1 ? dims{oc, ic, kh, kw} : dims{g, oc / g, ic / g, kh, kw};
   dnnl::memory::desc w_any(wdims, f32, tag::any);
@@ -127,9 +127,11 @@ void build_primitive(ConvCtx &c, const at::Tensor &x, bool nhwc) {
   append(po, c.after_add);
   dnnl::primitive_attr attr;
   attr.set_post_ops(po);
+  /* Its own scratch buffer (calls are serialised by the context's lock)
+  ** instead of one oneDNN allocates per call. */
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::engine &eng = cpu_engine();
   c.built_dims = x.sizes().vec();
-  c.built_nhwc = nhwc;
   cf::primitive_desc pd;
   try {
     pd = cf::primitive_desc(desc, attr, eng);
@@ -151,6 +153,7 @@ void build_primitive(ConvCtx &c, const at::Tensor &x, bool nhwc) {
   if (c.bias.defined()) c.bias_mem = dnnl::memory(b_md, eng, c.bias.data_ptr());
   c.src_md = src_md;
   c.dst_md = dst_md;
+  c.scratch = dnnl::memory(pd.scratchpad_desc(), eng);
 }
 
 at::Tensor apply_aten(const Eltwise &e, const at::Tensor &t) {
@@ -175,14 +178,13 @@ at::Tensor run_conv(const at::Tensor &x_in, const at::Tensor *residual, ConvCtx 
   at::Tensor x = x_in.is_mkldnn() ? x_in.to_dense() : x_in;
   if (x.dim() != 4 || x.scalar_type() != at::kFloat || !x.device().is_cpu())
     throw std::runtime_error("conv2d_fused: expects a 4-d float32 CPU tensor");
-  /* Either dense layout is read in place; anything else is copied once. */
-  bool nhwc = x.is_contiguous(at::MemoryFormat::ChannelsLast);
-  if (!nhwc && !x.is_contiguous()) {
-    x = x.contiguous(at::MemoryFormat::ChannelsLast);
-    nhwc = true;
-  }
+  /* Anything but channels-last is copied into it: oneDNN's kernels for a
+  ** plain NCHW source are slow (MobileNetV2 with its NCHW input fed to the
+  ** first convolution: 11.6 ms instead of 5.0), and the output, always
+  ** channels-last, would not match the layout that follows. */
+  if (!x.is_contiguous(at::MemoryFormat::ChannelsLast)) x = x.contiguous(at::MemoryFormat::ChannelsLast);
   std::lock_guard<std::mutex> hold(c.lock);
-  if (c.built_dims.empty() || c.built_nhwc != nhwc || c.built_dims != x.sizes().vec()) build_primitive(c, x, nhwc);
+  if (c.built_dims != x.sizes().vec()) build_primitive(c, x);
   if (c.use_aten) return run_aten(c, x, residual);
   dims d = c.dst_md.dims();
   at::Tensor out = at::empty({d[0], d[1], d[2], d[3]}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
@@ -199,6 +201,7 @@ at::Tensor run_conv(const at::Tensor &x_in, const at::Tensor *residual, ConvCtx 
   std::unordered_map<int, dnnl::memory> args{
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, c.weights_mem}, {DNNL_ARG_DST, dst}};
   if (c.bias.defined()) args.emplace(DNNL_ARG_BIAS, c.bias_mem);
+  args.emplace(DNNL_ARG_SCRATCHPAD, c.scratch);
   if (res.defined()) {
     int index = c.before_add.alg != dnnl::algorithm::undef ? 1 : 0; /* the binary op's place in the chain */
     args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, dnnl::memory(c.dst_md, eng, res.data_ptr()));
