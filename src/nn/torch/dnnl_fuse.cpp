@@ -374,7 +374,7 @@ Value *add_partner(Node *n, Value *mine) {
   double alpha;
   if (!scalar_const(n->input(2), &alpha) || alpha != 1.0) return nullptr;
   Value *other = n->input(0) == mine ? n->input(1) : n->input(1) == mine ? n->input(0) : nullptr;
-  if (other == nullptr || other == mine || !other->type()->cast<c10::TensorType>()) return nullptr;
+  if (other == nullptr || other == mine || other->type()->kind() != c10::TypeKind::TensorType) return nullptr;
   return other;
 }
 
