@@ -37,6 +37,13 @@ struct Eltwise {
   float alpha = 0, beta = 0;
 };
 
+dnnl::engine &cpu_engine() {
+  /* oneDNN's CPU engine holds no per-use state; one per process is what
+  ** libtorch's own ideep layer does too. */
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
 struct ConvCtx : torch::CustomClassHolder {
   at::Tensor weight; /* OIHW, contiguous */
   at::Tensor bias;   /* [OC] or undefined */
@@ -50,6 +57,10 @@ struct ConvCtx : torch::CustomClassHolder {
   dnnl::convolution_forward prim;
   dnnl::memory weights_mem, bias_mem, scratch;
   dnnl::memory::desc src_md, dst_md;
+  /* Calls are serialised by `lock`, so one stream per context is enough
+  ** (not thread_local: TLS in this dlopen'ed library made LeakSanitizer's
+  ** exit-time tracer crash in the sanitizer build). */
+  dnnl::stream strm{cpu_engine()};
 };
 
 /* A linear layer (aten::linear with constant weights) as a oneDNN inner
@@ -66,21 +77,8 @@ struct LinearCtx : torch::CustomClassHolder {
   dnnl::inner_product_forward prim;
   dnnl::memory weights_mem, bias_mem;
   dnnl::memory::desc src_md, dst_md;
+  dnnl::stream strm{cpu_engine()};
 };
-
-dnnl::engine &cpu_engine() {
-  /* oneDNN's CPU engine holds no per-use state; one per process is what
-  ** libtorch's own ideep layer does too. */
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-/* Execution is synchronous on the CPU; a stream per calling thread saves
-** creating one per convolution call. */
-dnnl::stream &cpu_stream() {
-  thread_local dnnl::stream stream(cpu_engine());
-  return stream;
-}
 
 using dims = dnnl::memory::dims;
 using tag = dnnl::memory::format_tag;
@@ -197,7 +195,7 @@ at::Tensor run_conv(const at::Tensor &x_in, const at::Tensor *residual, ConvCtx 
   dnnl::engine &eng = cpu_engine();
   dnnl::memory src(c.src_md, eng, x.data_ptr());
   dnnl::memory dst(c.dst_md, eng, out.data_ptr());
-  dnnl::stream &strm = cpu_stream();
+  dnnl::stream &strm = c.strm;
   std::unordered_map<int, dnnl::memory> args{
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, c.weights_mem}, {DNNL_ARG_DST, dst}};
   if (c.bias.defined()) args.emplace(DNNL_ARG_BIAS, c.bias_mem);
@@ -249,7 +247,7 @@ at::Tensor linear_fused(const at::Tensor &x_in, const c10::intrusive_ptr<LinearC
   at::Tensor out = at::empty({x.size(0), c.weight.size(0)}, x.options());
   dnnl::engine &eng = cpu_engine();
   dnnl::memory src(c.src_md, eng, x.data_ptr()), dst(c.dst_md, eng, out.data_ptr());
-  dnnl::stream &strm = cpu_stream();
+  dnnl::stream &strm = c.strm;
   std::unordered_map<int, dnnl::memory> args{
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, c.weights_mem}, {DNNL_ARG_DST, dst}};
   if (c.bias.defined()) args.emplace(DNNL_ARG_BIAS, c.bias_mem);
@@ -266,19 +264,27 @@ at::Tensor conv2d_fused_add(const at::Tensor &x, const at::Tensor &other, const 
   return run_conv(x, &other, *ctx);
 }
 
-TORCH_LIBRARY(wasitorch, m) {
-  m.class_<ConvCtx>("ConvCtx");
-  m.class_<LinearCtx>("LinearCtx");
-  m.def(torch::schema("wasitorch::linear_fused(Tensor x, __torch__.torch.classes.wasitorch.LinearCtx ctx) -> Tensor",
-                      c10::AliasAnalysisKind::FROM_SCHEMA),
-        linear_fused);
-  m.def(torch::schema("wasitorch::conv2d_fused(Tensor x, __torch__.torch.classes.wasitorch.ConvCtx ctx) -> Tensor",
-                      c10::AliasAnalysisKind::FROM_SCHEMA),
-        conv2d_fused);
-  m.def(torch::schema("wasitorch::conv2d_fused_add(Tensor x, Tensor other, "
-                      "__torch__.torch.classes.wasitorch.ConvCtx ctx) -> Tensor",
-                      c10::AliasAnalysisKind::FROM_SCHEMA),
-        conv2d_fused_add);
+/* Registered on first use, not by a static initialiser (TORCH_LIBRARY):
+** with the registration in every process that merely loads the backend,
+** LeakSanitizer's exit-time tracer crashed reading a bogus dynamic-TLS
+** record in the sanitizer build (the YOLOv8n e2e tests). */
+void register_ops() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    static torch::Library m(torch::Library::DEF, "wasitorch", c10::nullopt, __FILE__, __LINE__);
+    m.class_<ConvCtx>("ConvCtx");
+    m.class_<LinearCtx>("LinearCtx");
+    m.def(torch::schema("wasitorch::linear_fused(Tensor x, __torch__.torch.classes.wasitorch.LinearCtx ctx) -> Tensor",
+                        c10::AliasAnalysisKind::FROM_SCHEMA),
+          linear_fused);
+    m.def(torch::schema("wasitorch::conv2d_fused(Tensor x, __torch__.torch.classes.wasitorch.ConvCtx ctx) -> Tensor",
+                        c10::AliasAnalysisKind::FROM_SCHEMA),
+          conv2d_fused);
+    m.def(torch::schema("wasitorch::conv2d_fused_add(Tensor x, Tensor other, "
+                        "__torch__.torch.classes.wasitorch.ConvCtx ctx) -> Tensor",
+                        c10::AliasAnalysisKind::FROM_SCHEMA),
+          conv2d_fused_add);
+  });
 }
 
 /* ---- the graph pass ---- */
@@ -474,6 +480,7 @@ void apply(torch::jit::Graph &graph, const Plan &plan) {
 bool dnnl_fusion_available() { return true; }
 
 int fuse_convolutions(torch::jit::Module &frozen) {
+  register_ops();
   std::shared_ptr<torch::jit::Graph> graph = frozen.get_method("forward").graph();
   /* A frozen module read back from a file has its stride/padding lists as
   ** prim::ListConstruct of constants, which the planner cannot read;
