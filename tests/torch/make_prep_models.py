@@ -17,6 +17,7 @@ Always writes (small, fast to export):
                           as list constructions, not constants)
   prep_fuse_input.bin     raw f32 [1,3,20,18] input
   prep_fuse_input_odd.bin raw f32 [1,3,17,23] input (another shape)
+  prep_bad_stride.pt      scripted conv2d, then one with stride 0 (hostile)
 With --yolo also:
   yolo_like.pt, yolo_like_frozen.pt  tools/export_yolov8.py's YOLOv8n with
                           randomised BN statistics (no bias demo),
@@ -147,6 +148,21 @@ def export_fusenet(out):
             f.write(t.contiguous().numpy().astype("<f4").tobytes())
 
 
+class BadStride(nn.Module):
+    """A scripted convolution with stride 0: never valid, but a model file
+    can say so. The fused preparation must leave it to ATen's error instead
+    of dividing by zero."""
+
+    def __init__(self):
+        super().__init__()
+        self.ok = nn.Parameter(torch.randn(3, 3, 3, 3))
+        self.w = nn.Parameter(torch.randn(4, 3, 3, 3))
+
+    def forward(self, x):
+        y = nn.functional.conv2d(x, self.ok, None, [1, 1], [1, 1])  # fused
+        return nn.functional.conv2d(y, self.w, None, [0, 0])  # left to ATen
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -156,6 +172,7 @@ def main():
     torch.manual_seed(3)
     export(ConvNet(), 32, args.out, "prep_convnet", "prep_input.bin", 3)
     export_fusenet(args.out)
+    torch.jit.script(BadStride().eval()).save(os.path.join(args.out, "prep_bad_stride.pt"))
     if args.yolo:
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
         from export_yolov8 import YOLOv8n

@@ -15,8 +15,8 @@
 **              as-is bits, a bad WASITORCH_NN_OPTIMIZE is refused; the
 **              "fused" preparation (dnnl_fuse.cpp) on a net with one of
 **              each chain it rewrites: every intermediate tensor equals
-**              the as-is one at two input shapes, and a wrong input is an
-**              error, not a crash
+**              the as-is one at two input shapes, and a wrong input or a
+**              hostile conv (stride 0) is an error, not a crash
 **   mobilenet  MobileNetV2: the picked preparation's output is within the
 **              selector's tolerance of the as-is (traced) output, and so
 **              is the forced "fused" preparation's
@@ -474,6 +474,31 @@ static void test_fused_bad_input(void **state) {
   free(in.data);
 }
 
+/* A model whose second convolution has stride 0 (scripted, so nothing
+** checked it): the fused preparation takes the first one only (its
+** output-size arithmetic would divide by zero and kill the host on the
+** second); ATen's error comes back instead. */
+static void test_fused_hostile_conv(void **state) {
+  tp_state *st = *state;
+  tp_file f = read_model(st, "prep_bad_stride.pt");
+  void *g = NULL, *ctx = NULL;
+  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
+  nn_errno rc = st->be->load_bytes(f.data, f.len, NN_TARGET_CPU, &g, st->msg, sizeof st->msg);
+  unsetenv("WASITORCH_NN_OPTIMIZE");
+  free(f.data);
+  if (rc != NN_SUCCESS) fail_msg("load: %s", st->msg); /* the first, valid conv is fused */
+  assert_int_equal(st->be->init_context(g, &ctx, st->msg, sizeof st->msg), NN_SUCCESS);
+  static float data[3 * 8 * 8];
+  const uint32_t d[4] = {1, 3, 8, 8};
+  nn_tensor t = {d, 4, NN_TYPE_F32, data, sizeof data};
+  assert_int_equal(st->be->set_input(ctx, 0, &t, st->msg, sizeof st->msg), NN_SUCCESS);
+  assert_int_not_equal(st->be->compute(ctx, st->msg, sizeof st->msg), NN_SUCCESS);
+  print_message("  error: %s\n", st->msg);
+  assert_non_null(strstr(st->msg, "stride"));
+  st->be->free_context(ctx);
+  st->be->free_graph(g);
+}
+
 /* MobileNetV2 (traced): whatever the selector picks is within its
 ** tolerance of the traced model's own output. */
 static void test_mobilenet(void **state) {
@@ -502,7 +527,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_other_shape_remeasured), cmocka_unit_test(test_frozen_model),
       cmocka_unit_test(test_unwritable_cache), cmocka_unit_test(test_zero_tolerance),
       cmocka_unit_test(test_bad_mode), cmocka_unit_test(test_fused_patterns),
-      cmocka_unit_test(test_fused_bad_input),
+      cmocka_unit_test(test_fused_bad_input), cmocka_unit_test(test_fused_hostile_conv),
   };
   const struct CMUnitTest mobilenet[] = {cmocka_unit_test(test_mobilenet)};
   if (argc > 1 && strcmp(argv[1], "select") == 0)

@@ -358,6 +358,15 @@ bool conv_params(Node *n, ConvCtx &c) {
   if (wt.dim() != 4 || wt.scalar_type() != at::kFloat || wt.is_mkldnn()) return false;
   if (!int_pair(n->input(3), c.stride) || !int_pair(n->input(4), c.padding) || !int_pair(n->input(5), c.dilation))
     return false;
+  /* A model file may hold any numbers here (a zero stride would divide by
+  ** zero in out_size); whatever is not a plain convolution stays with ATen,
+  ** which reports it as an error. */
+  const int64_t kLimit = int64_t{1} << 24;
+  for (int i = 0; i < 2; i++)
+    if (c.stride[i] < 1 || c.stride[i] > kLimit || c.dilation[i] < 1 || c.dilation[i] > kLimit ||
+        c.padding[i] < 0 || c.padding[i] > kLimit)
+      return false;
+  if (wt.numel() == 0) return false;
   c10::optional<c10::IValue> groups = constant(n->input(conv2d ? 6 : 8));
   if (!groups || !groups->isInt() || groups->toInt() < 1 || wt.size(0) % groups->toInt() != 0) return false;
   if (underscore) {
