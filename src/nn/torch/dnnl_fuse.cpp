@@ -93,6 +93,7 @@ void append(dnnl::post_ops &po, const Eltwise &e) {
 void build_primitive(ConvCtx &c, const at::Tensor &x) {
   const int64_t n = x.size(0), ic = x.size(1), ih = x.size(2), iw = x.size(3);
   const int64_t oc = c.weight.size(0), kh = c.weight.size(2), kw = c.weight.size(3), g = c.groups;
+  c.built_dims.clear();
   if (ic != c.weight.size(1) * g)
     throw std::runtime_error("conv2d_fused: input has " + std::to_string(ic) + " channels, weights expect " +
                              std::to_string(c.weight.size(1) * g));
@@ -129,18 +130,22 @@ void build_primitive(ConvCtx &c, const at::Tensor &x) {
   ** instead of one oneDNN allocates per call. */
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::engine &eng = cpu_engine();
-  c.built_dims = x.sizes().vec();
+  /* built_dims is set only once the context is consistent for this shape:
+  ** a throw below leaves it to be built again on the next call. */
+  c.built_dims.clear();
   cf::primitive_desc pd;
   try {
     pd = cf::primitive_desc(desc, attr, eng);
+    /* oneDNN's reference kernel is a plain loop nest (measured: YOLOv8's DFL
+    ** convolution, 16 -> 1 channels, took 12 ms in it); ATen does better. */
+    c.use_aten = std::strstr(pd.impl_info_str(), "ref:") != nullptr;
   } catch (const dnnl::error &) {
     c.use_aten = true; /* a combination oneDNN does not implement */
+  }
+  if (c.use_aten) {
+    c.built_dims = x.sizes().vec();
     return;
   }
-  /* oneDNN's reference kernel is a plain loop nest (measured: YOLOv8's DFL
-  ** convolution, 16 -> 1 channels, took 12 ms in it); ATen does better. */
-  c.use_aten = std::strstr(pd.impl_info_str(), "ref:") != nullptr;
-  if (c.use_aten) return;
   dnnl::stream strm(eng);
   dnnl::memory user_w(w_user, eng, c.weight.data_ptr());
   dnnl::memory w(pd.weights_desc(), eng);
@@ -152,6 +157,7 @@ void build_primitive(ConvCtx &c, const at::Tensor &x) {
   c.src_md = src_md;
   c.dst_md = dst_md;
   c.scratch = dnnl::memory(pd.scratchpad_desc(), eng);
+  c.built_dims = x.sizes().vec();
 }
 
 at::Tensor apply_aten(const Eltwise &e, const at::Tensor &t) {
@@ -211,6 +217,7 @@ at::Tensor run_conv(const at::Tensor &x_in, const at::Tensor *residual, ConvCtx 
 
 void build_linear(LinearCtx &c, int64_t rows) {
   const int64_t o = c.weight.size(0), k = c.weight.size(1);
+  c.built_rows = -1; /* until the end: a throw leaves it to be built again */
   dnnl::memory::desc src_md({rows, k}, f32, tag::nc), dst_md({rows, o}, f32, tag::nc);
   dnnl::memory::desc w_any({o, k}, f32, tag::any), w_user({o, k}, f32, tag::oi), b_md({o}, f32, tag::x);
   using ip = dnnl::inner_product_forward;
