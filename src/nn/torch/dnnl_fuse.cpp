@@ -24,6 +24,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -55,8 +56,11 @@ struct ConvCtx : torch::CustomClassHolder {
   std::vector<int64_t> built_dims;
   bool use_aten = false; /* oneDNN has only its reference kernel for this shape */
   dnnl::convolution_forward prim;
-  dnnl::memory weights_mem, bias_mem, scratch;
-  dnnl::memory::desc src_md, dst_md;
+  /* The execution arguments, made with the primitive: per call only the
+  ** source, destination and residual buffers change (set_data_handle). */
+  std::unordered_map<int, dnnl::memory> args;
+  dnnl::memory src, dst, residual;
+  std::vector<int64_t> out_dims;
   /* Calls are serialised by `lock`, so one stream per context is enough
   ** (not thread_local: TLS in this dlopen'ed library made LeakSanitizer's
   ** exit-time tracer crash in the sanitizer build). */
@@ -75,8 +79,8 @@ struct LinearCtx : torch::CustomClassHolder {
   std::mutex lock;
   int64_t built_rows = -1;
   dnnl::inner_product_forward prim;
-  dnnl::memory weights_mem, bias_mem;
-  dnnl::memory::desc src_md, dst_md;
+  std::unordered_map<int, dnnl::memory> args; /* as in ConvCtx */
+  dnnl::memory src, dst;
   dnnl::stream strm{cpu_engine()};
 };
 
@@ -89,6 +93,19 @@ int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) { retur
 void append(dnnl::post_ops &po, const Eltwise &e) {
   if (e.alg != dnnl::algorithm::undef) po.append_eltwise(1.f, e.alg, e.alpha, e.beta);
 }
+
+/* Weights reordered once into the layout the primitive chose. */
+dnnl::memory packed_weights(const dnnl::memory::desc &user_md, const at::Tensor &w, const dnnl::memory::desc &want,
+                            dnnl::stream &strm) {
+  dnnl::memory user(user_md, cpu_engine(), w.data_ptr());
+  dnnl::memory packed(want, cpu_engine());
+  dnnl::reorder(user, packed).execute(strm, user, packed);
+  strm.wait();
+  return packed;
+}
+
+/* A buffer argument whose data pointer is set per call. */
+dnnl::memory call_buffer(const dnnl::memory::desc &md) { return dnnl::memory(md, cpu_engine(), DNNL_MEMORY_NONE); }
 
 void build_primitive(ConvCtx &c, const at::Tensor &x) {
   const int64_t n = x.size(0), ic = x.size(1), ih = x.size(2), iw = x.size(3);
@@ -146,17 +163,20 @@ void build_primitive(ConvCtx &c, const at::Tensor &x) {
     c.built_dims = x.sizes().vec();
     return;
   }
-  dnnl::stream strm(eng);
-  dnnl::memory user_w(w_user, eng, c.weight.data_ptr());
-  dnnl::memory w(pd.weights_desc(), eng);
-  dnnl::reorder(user_w, w).execute(strm, user_w, w);
-  strm.wait();
   c.prim = cf(pd);
-  c.weights_mem = w;
-  if (c.bias.defined()) c.bias_mem = dnnl::memory(b_md, eng, c.bias.data_ptr());
-  c.src_md = src_md;
-  c.dst_md = dst_md;
-  c.scratch = dnnl::memory(pd.scratchpad_desc(), eng);
+  c.src = call_buffer(src_md);
+  c.dst = call_buffer(dst_md);
+  c.args = {{DNNL_ARG_SRC, c.src},
+            {DNNL_ARG_DST, c.dst},
+            {DNNL_ARG_WEIGHTS, packed_weights(w_user, c.weight, pd.weights_desc(), c.strm)},
+            {DNNL_ARG_SCRATCHPAD, dnnl::memory(pd.scratchpad_desc(), eng)}};
+  if (c.bias.defined()) c.args.emplace(DNNL_ARG_BIAS, dnnl::memory(b_md, eng, c.bias.data_ptr()));
+  if (c.add) {
+    c.residual = call_buffer(dst_md);
+    int index = c.before_add.alg != dnnl::algorithm::undef ? 1 : 0; /* the binary op's place in the chain */
+    c.args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, c.residual);
+  }
+  c.out_dims = {n, oc, oh, ow};
   c.built_dims = x.sizes().vec();
 }
 
@@ -190,28 +210,18 @@ at::Tensor run_conv(const at::Tensor &x_in, const at::Tensor *residual, ConvCtx 
   std::lock_guard<std::mutex> hold(c.lock);
   if (c.built_dims != x.sizes().vec()) build_primitive(c, x);
   if (c.use_aten) return run_aten(c, x, residual);
-  dims d = c.dst_md.dims();
-  at::Tensor out = at::empty({d[0], d[1], d[2], d[3]}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+  at::Tensor out = at::empty(c.out_dims, x.options().memory_format(at::MemoryFormat::ChannelsLast));
   at::Tensor res;
   if (residual != nullptr) {
     /* A broadcasting or differently typed add keeps ATen's semantics. */
     if (residual->sizes() != out.sizes() || residual->scalar_type() != at::kFloat) return run_aten(c, x, residual);
     res = (residual->is_mkldnn() ? residual->to_dense() : *residual).contiguous(at::MemoryFormat::ChannelsLast);
   }
-  dnnl::engine &eng = cpu_engine();
-  dnnl::memory src(c.src_md, eng, x.data_ptr());
-  dnnl::memory dst(c.dst_md, eng, out.data_ptr());
-  dnnl::stream &strm = c.strm;
-  std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, c.weights_mem}, {DNNL_ARG_DST, dst}};
-  if (c.bias.defined()) args.emplace(DNNL_ARG_BIAS, c.bias_mem);
-  args.emplace(DNNL_ARG_SCRATCHPAD, c.scratch);
-  if (res.defined()) {
-    int index = c.before_add.alg != dnnl::algorithm::undef ? 1 : 0; /* the binary op's place in the chain */
-    args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, dnnl::memory(c.dst_md, eng, res.data_ptr()));
-  }
-  c.prim.execute(strm, args);
-  strm.wait();
+  c.src.set_data_handle(x.data_ptr());
+  c.dst.set_data_handle(out.data_ptr());
+  if (c.add) c.residual.set_data_handle(res.data_ptr());
+  c.prim.execute(c.strm, c.args);
+  c.strm.wait();
   return out;
 }
 
@@ -227,18 +237,14 @@ void build_linear(LinearCtx &c, int64_t rows) {
   append(po, c.act);
   dnnl::primitive_attr attr;
   attr.set_post_ops(po);
-  dnnl::engine &eng = cpu_engine();
-  ip::primitive_desc pd(desc, attr, eng);
-  dnnl::stream strm(eng);
-  dnnl::memory user_w(w_user, eng, c.weight.data_ptr());
-  dnnl::memory w(pd.weights_desc(), eng);
-  dnnl::reorder(user_w, w).execute(strm, user_w, w);
-  strm.wait();
+  ip::primitive_desc pd(desc, attr, cpu_engine());
   c.prim = ip(pd);
-  c.weights_mem = w;
-  if (c.bias.defined()) c.bias_mem = dnnl::memory(b_md, eng, c.bias.data_ptr());
-  c.src_md = src_md;
-  c.dst_md = dst_md;
+  c.src = call_buffer(src_md);
+  c.dst = call_buffer(dst_md);
+  c.args = {{DNNL_ARG_SRC, c.src},
+            {DNNL_ARG_DST, c.dst},
+            {DNNL_ARG_WEIGHTS, packed_weights(w_user, c.weight, pd.weights_desc(), c.strm)}};
+  if (c.bias.defined()) c.args.emplace(DNNL_ARG_BIAS, dnnl::memory(b_md, cpu_engine(), c.bias.data_ptr()));
   c.built_rows = rows;
 }
 
@@ -252,14 +258,10 @@ at::Tensor linear_fused(const at::Tensor &x_in, const c10::intrusive_ptr<LinearC
   std::lock_guard<std::mutex> hold(c.lock);
   if (c.built_rows != x.size(0)) build_linear(c, x.size(0));
   at::Tensor out = at::empty({x.size(0), c.weight.size(0)}, x.options());
-  dnnl::engine &eng = cpu_engine();
-  dnnl::memory src(c.src_md, eng, x.data_ptr()), dst(c.dst_md, eng, out.data_ptr());
-  dnnl::stream &strm = c.strm;
-  std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, c.weights_mem}, {DNNL_ARG_DST, dst}};
-  if (c.bias.defined()) args.emplace(DNNL_ARG_BIAS, c.bias_mem);
-  c.prim.execute(strm, args);
-  strm.wait();
+  c.src.set_data_handle(x.data_ptr());
+  c.dst.set_data_handle(out.data_ptr());
+  c.prim.execute(c.strm, c.args);
+  c.strm.wait();
   return out;
 }
 
