@@ -443,26 +443,36 @@ static void test_fused_patterns(void **state) {
   assert_int_equal(log_count(st, "fused 11 convolution/linear chains"), 3);
 }
 
+/* Loads `model` with the fused preparation forced, feeds it a zero tensor
+** of dims `d` and asserts that compute fails with a message holding
+** `needle` (and that the process survives it). */
+static void assert_fused_compute_error(tp_state *st, const char *model, const uint32_t d[4], const char *needle) {
+  tp_file f = read_model(st, model);
+  void *g = NULL, *ctx = NULL;
+  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
+  nn_errno rc = st->be->load_bytes(f.data, f.len, NN_TARGET_CPU, &g, st->msg, sizeof st->msg);
+  unsetenv("WASITORCH_NN_OPTIMIZE");
+  free(f.data);
+  if (rc != NN_SUCCESS) fail_msg("load %s: %s", model, st->msg);
+  assert_int_equal(st->be->init_context(g, &ctx, st->msg, sizeof st->msg), NN_SUCCESS);
+  size_t size = (size_t)d[0] * d[1] * d[2] * d[3] * sizeof(float);
+  float *data = calloc(1, size);
+  assert_non_null(data);
+  nn_tensor t = {d, 4, NN_TYPE_F32, data, size};
+  assert_int_equal(st->be->set_input(ctx, 0, &t, st->msg, sizeof st->msg), NN_SUCCESS);
+  assert_int_not_equal(st->be->compute(ctx, st->msg, sizeof st->msg), NN_SUCCESS);
+  print_message("  error: %s\n", st->msg);
+  assert_non_null(strstr(st->msg, needle));
+  free(data);
+  st->be->free_context(ctx);
+  st->be->free_graph(g);
+}
+
 /* A 4-channel input to a net whose first convolution wants 3: compute
 ** reports the mismatch; the backend stays usable. */
 static void test_fused_bad_input(void **state) {
   tp_state *st = *state;
-  tp_file f = read_model(st, "prep_fusenet.pt");
-  void *g = NULL, *ctx = NULL;
-  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
-  assert_int_equal(st->be->load_bytes(f.data, f.len, NN_TARGET_CPU, &g, st->msg, sizeof st->msg), NN_SUCCESS);
-  unsetenv("WASITORCH_NN_OPTIMIZE");
-  assert_int_equal(st->be->init_context(g, &ctx, st->msg, sizeof st->msg), NN_SUCCESS);
-  static float data[4 * 16 * 16];
-  const uint32_t d[4] = {1, 4, 16, 16};
-  nn_tensor t = {d, 4, NN_TYPE_F32, data, sizeof data};
-  assert_int_equal(st->be->set_input(ctx, 0, &t, st->msg, sizeof st->msg), NN_SUCCESS);
-  assert_int_not_equal(st->be->compute(ctx, st->msg, sizeof st->msg), NN_SUCCESS);
-  print_message("  error: %s\n", st->msg);
-  assert_non_null(strstr(st->msg, "channels"));
-  st->be->free_context(ctx);
-  st->be->free_graph(g);
-  free(f.data);
+  assert_fused_compute_error(st, "prep_fusenet.pt", (const uint32_t[4]){1, 4, 16, 16}, "channels");
   tp_file in = read_model(st, "prep_fuse_input.bin");
   size_t n = fusenet_out(20, 18);
   float *out = malloc(n * sizeof *out);
@@ -479,24 +489,7 @@ static void test_fused_bad_input(void **state) {
 ** output-size arithmetic would divide by zero and kill the host on the
 ** second); ATen's error comes back instead. */
 static void test_fused_hostile_conv(void **state) {
-  tp_state *st = *state;
-  tp_file f = read_model(st, "prep_bad_stride.pt");
-  void *g = NULL, *ctx = NULL;
-  setenv("WASITORCH_NN_OPTIMIZE", "fused", 1);
-  nn_errno rc = st->be->load_bytes(f.data, f.len, NN_TARGET_CPU, &g, st->msg, sizeof st->msg);
-  unsetenv("WASITORCH_NN_OPTIMIZE");
-  free(f.data);
-  if (rc != NN_SUCCESS) fail_msg("load: %s", st->msg); /* the first, valid conv is fused */
-  assert_int_equal(st->be->init_context(g, &ctx, st->msg, sizeof st->msg), NN_SUCCESS);
-  static float data[3 * 8 * 8];
-  const uint32_t d[4] = {1, 3, 8, 8};
-  nn_tensor t = {d, 4, NN_TYPE_F32, data, sizeof data};
-  assert_int_equal(st->be->set_input(ctx, 0, &t, st->msg, sizeof st->msg), NN_SUCCESS);
-  assert_int_not_equal(st->be->compute(ctx, st->msg, sizeof st->msg), NN_SUCCESS);
-  print_message("  error: %s\n", st->msg);
-  assert_non_null(strstr(st->msg, "stride"));
-  st->be->free_context(ctx);
-  st->be->free_graph(g);
+  assert_fused_compute_error(*state, "prep_bad_stride.pt", (const uint32_t[4]){1, 3, 8, 8}, "stride");
 }
 
 /* MobileNetV2 (traced): whatever the selector picks is within its
