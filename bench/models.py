@@ -136,27 +136,28 @@ class Ctx:
         self.ort = (not args.no_ort and self.node is not None and
                     os.path.isdir(os.path.join(ROOT, "bench", "ort", "node_modules", "onnxruntime-node")))
 
-    def backend_has_auto(self):
-        """The torch backend's measured preparation choice (optimize mode
-        auto, WASITORCH_NN_OPTIMIZE=auto) exists in newer builds only."""
+    def backend_has(self, marker):
+        """Whether the built torch backend contains `marker` (a feature's
+        name compiled into it); False when there is no backend."""
         lib = os.path.join(self.build, "lib", "wasitorch", "libwasitorch_torch.so")
         try:
             with open(lib, "rb") as f:
-                return b"WASITORCH_NN_OPTIMIZE" in f.read()
+                return marker in f.read()
         except OSError:
             return False
+
+    def backend_has_auto(self):
+        """The torch backend's measured preparation choice (optimize mode
+        auto, WASITORCH_NN_OPTIMIZE=auto) exists in newer builds only."""
+        return self.backend_has(b"WASITORCH_NN_OPTIMIZE")
 
     def has_fused(self):
         """The backend's oneDNN "fused" preparation, and wt-native-ref's
         --fuse for its native counterpart (builds with libdnnl-dev only)."""
-        lib = os.path.join(self.build, "lib", "wasitorch", "libwasitorch_torch.so")
-        try:
-            with open(lib, "rb") as f:
-                in_backend = b"wasitorch::conv2d_fused" in f.read()
-        except OSError:
+        if not self.backend_has(b"wasitorch::conv2d_fused"):
             return False
         usage = subprocess.run([self.native, "--help"], capture_output=True, text=True)
-        return in_backend and "--fuse" in usage.stdout + usage.stderr
+        return "--fuse" in usage.stdout + usage.stderr
 
     def detect_engines(self):
         """interp always; aot when the CLI documents an --engine choice with it."""

@@ -191,12 +191,9 @@ Loaded load_model(const Args &a) {
   }
   m.script = torch::jit::load(f, at::Device(at::kCPU));
   if (m.script.hasattr("training")) m.script.eval();
-  if (a.optimize) {
-    if (m.script.hasattr("training")) m.script = torch::jit::freeze(m.script);
-    m.script = torch::jit::optimize_for_inference(m.script);
-  }
+  if ((a.optimize || a.fuse) && m.script.hasattr("training")) m.script = torch::jit::freeze(m.script);
+  if (a.optimize) m.script = torch::jit::optimize_for_inference(m.script);
   if (a.fuse) {
-    if (m.script.hasattr("training")) m.script = torch::jit::freeze(m.script);
     if (wtprep::fuse_convolutions(m.script) == 0) throw std::runtime_error("--fuse: nothing to fuse in " + a.model);
     m.channels_last = true;
   }
