@@ -44,5 +44,8 @@ const char *ef_pfx(uint8_t t);
 void ef_push(ef *e, uint8_t t);
 /* emit_simd.c: one SIMD instruction. */
 void aot_emit_simd(ef *e, const dec_instr *ins);
+/* emit_idiom.c: translates a known multi-instruction sequence starting at
+** `ins` and advances `rd` past it; false (nothing emitted) otherwise. */
+bool aot_emit_idiom(ef *e, dec_rd *rd, const dec_instr *ins);
 
 #endif /* WT_AOT_EMIT_H */

@@ -260,6 +260,39 @@ AOT_TRUNC(i64_trunc_f32_u, float, uint64_t, uint64_t, AOT_UFAST(1844674407370955
 AOT_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, AOT_UFAST(18446744073709551616.0), -1.0,
           18446744073709551616.0)
 
+/* clang's guarded cast, |x| < 2^N ? (intN_t)x : INTN_MIN, found whole by
+** emit_idiom.c. x86-64's truncating conversions return INTN_MIN for NaN
+** and out-of-range inputs, so there it is one instruction. */
+#if defined(__x86_64__) && defined(__SSE2__)
+static inline uint32_t op_i32_trunc_f32_s_or_min(float x) {
+  return (uint32_t)__builtin_ia32_cvttss2si((wv_f32){x, 0, 0, 0});
+}
+static inline uint32_t op_i32_trunc_f64_s_or_min(double x) {
+  return (uint32_t)__builtin_ia32_cvttsd2si((wv_f64){x, 0});
+}
+static inline uint64_t op_i64_trunc_f32_s_or_min(float x) {
+  return (uint64_t)__builtin_ia32_cvttss2si64((wv_f32){x, 0, 0, 0});
+}
+static inline uint64_t op_i64_trunc_f64_s_or_min(double x) {
+  return (uint64_t)__builtin_ia32_cvttsd2si64((wv_f64){x, 0});
+}
+#else
+static inline uint32_t op_i32_trunc_f32_s_or_min(float x) {
+  return __builtin_fabsf(x) < 2147483648.0f ? (uint32_t)(int32_t)x : 0x80000000u;
+}
+static inline uint32_t op_i32_trunc_f64_s_or_min(double x) {
+  return __builtin_fabs(x) < 2147483648.0 ? (uint32_t)(int32_t)x : 0x80000000u;
+}
+static inline uint64_t op_i64_trunc_f32_s_or_min(float x) {
+  return __builtin_fabsf(x) < 9223372036854775808.0f ? (uint64_t)(int64_t)x
+                                                     : 0x8000000000000000ull;
+}
+static inline uint64_t op_i64_trunc_f64_s_or_min(double x) {
+  return __builtin_fabs(x) < 9223372036854775808.0 ? (uint64_t)(int64_t)x
+                                                   : 0x8000000000000000ull;
+}
+#endif
+
 /* Saturating truncations: NaN -> 0, out of range -> the nearest bound. */
 #define AOT_SAT(name, FT, R, CAST, LO, HI, RLO, RHI)                  \
   static inline R op_##name(FT f) {                                   \

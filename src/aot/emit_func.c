@@ -622,6 +622,7 @@ static bool emit_body(ef *e) {
   dec_instr ins;
   while (!e->oom && !e->o->oom) {
     if (!dec_instr_next(&rd, &ins)) return false;
+    if (aot_emit_idiom(e, &rd, &ins)) continue;
     if (emit_instr(e, &ins)) return true;
   }
   return false;
