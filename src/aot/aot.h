@@ -41,7 +41,7 @@ typedef struct aot_options {
 ** bumped with every change to what is generated, so stale artifacts are
 ** refused and cached ones rebuilt. The prelude's digest joins it (see
 ** aot_generation). */
-#define AOT_GEN_REVISION 9
+#define AOT_GEN_REVISION 10
 
 /* "<revision>-<first 16 hex digits of the prelude's SHA-256>". */
 void aot_generation(char out[40]);

