@@ -19,8 +19,6 @@
 ** checked, and the value must be the enclosing block's only result, so
 ** anything else keeps the literal translation.
 */
-#include <string.h>
-
 #include "aot/aot_emit.h"
 
 typedef struct trunc_idiom {
