@@ -108,7 +108,11 @@ def pin_cpu(choice):
     if choice == "none" or not hasattr(os, "sched_setaffinity"):
         return None
     cpu = max(os.sched_getaffinity(0)) if choice == "last" else int(choice)
-    os.sched_setaffinity(0, {cpu})
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError as e:
+        log("cannot pin to CPU %d (%s); runs are not pinned" % (cpu, e))
+        return None
     return cpu
 
 
