@@ -97,7 +97,6 @@ static inline wv128 aot_vkeep(wv128 v) { AOT_FORCE_READ_V(v); return v; }
 ** holding the base (kernel suite: resize 17% and nms 5% faster). `m` stays
 ** in the signatures for the other modes; SIMD accesses still use it. */
 #if AOT_GUARD && defined(__x86_64__) && defined(__SEG_GS)
-#define AOT_SEGUE 1
 #define AOT_GET(ST, m, ea, v)                                                         \
   do { typedef ST __attribute__((aligned(1))) U_; (void)(m);                           \
        v = *(const U_ __seg_gs *)(uintptr_t)(ea); } while (0)
@@ -105,7 +104,6 @@ static inline wv128 aot_vkeep(wv128 v) { AOT_FORCE_READ_V(v); return v; }
   do { typedef ST __attribute__((aligned(1))) U_; (void)(m);                           \
        *(U_ __seg_gs *)(uintptr_t)(ea) = v; } while (0)
 #else
-#define AOT_SEGUE 0
 #define AOT_GET(ST, m, ea, v) memcpy(&(v), (m) + (ea), sizeof(ST))
 #define AOT_PUT(ST, m, ea, v) memcpy((m) + (ea), &(v), sizeof(ST))
 #endif
@@ -284,34 +282,20 @@ AOT_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, AOT_UFAST(184467440737095
 ** emit_idiom.c. x86-64's truncating conversions return INTN_MIN for NaN
 ** and out-of-range inputs, so there it is one instruction. */
 #if defined(__x86_64__) && defined(__SSE2__)
-static inline uint32_t op_i32_trunc_f32_s_or_min(float x) {
-  return (uint32_t)__builtin_ia32_cvttss2si((wv_f32){x, 0, 0, 0});
-}
-static inline uint32_t op_i32_trunc_f64_s_or_min(double x) {
-  return (uint32_t)__builtin_ia32_cvttsd2si((wv_f64){x, 0});
-}
-static inline uint64_t op_i64_trunc_f32_s_or_min(float x) {
-  return (uint64_t)__builtin_ia32_cvttss2si64((wv_f32){x, 0, 0, 0});
-}
-static inline uint64_t op_i64_trunc_f64_s_or_min(double x) {
-  return (uint64_t)__builtin_ia32_cvttsd2si64((wv_f64){x, 0});
-}
+#define AOT_OR_MIN(name, FT, VT, R, CAST, FABS, BOUND, MIN, CVT) \
+  static inline R op_##name##_or_min(FT x) { return (R)__builtin_ia32_##CVT((VT){x}); }
 #else
-static inline uint32_t op_i32_trunc_f32_s_or_min(float x) {
-  return __builtin_fabsf(x) < 2147483648.0f ? (uint32_t)(int32_t)x : 0x80000000u;
-}
-static inline uint32_t op_i32_trunc_f64_s_or_min(double x) {
-  return __builtin_fabs(x) < 2147483648.0 ? (uint32_t)(int32_t)x : 0x80000000u;
-}
-static inline uint64_t op_i64_trunc_f32_s_or_min(float x) {
-  return __builtin_fabsf(x) < 9223372036854775808.0f ? (uint64_t)(int64_t)x
-                                                     : 0x8000000000000000ull;
-}
-static inline uint64_t op_i64_trunc_f64_s_or_min(double x) {
-  return __builtin_fabs(x) < 9223372036854775808.0 ? (uint64_t)(int64_t)x
-                                                   : 0x8000000000000000ull;
-}
+#define AOT_OR_MIN(name, FT, VT, R, CAST, FABS, BOUND, MIN, CVT) \
+  static inline R op_##name##_or_min(FT x) { return FABS(x) < BOUND ? (R)(CAST)x : MIN; }
 #endif
+AOT_OR_MIN(i32_trunc_f32_s, float, wv_f32, uint32_t, int32_t, __builtin_fabsf, 2147483648.0f,
+           0x80000000u, cvttss2si)
+AOT_OR_MIN(i32_trunc_f64_s, double, wv_f64, uint32_t, int32_t, __builtin_fabs, 2147483648.0,
+           0x80000000u, cvttsd2si)
+AOT_OR_MIN(i64_trunc_f32_s, float, wv_f32, uint64_t, int64_t, __builtin_fabsf,
+           9223372036854775808.0f, 0x8000000000000000ull, cvttss2si64)
+AOT_OR_MIN(i64_trunc_f64_s, double, wv_f64, uint64_t, int64_t, __builtin_fabs,
+           9223372036854775808.0, 0x8000000000000000ull, cvttsd2si64)
 
 /* Saturating truncations: NaN -> 0, out of range -> the nearest bound. */
 #define AOT_SAT(name, FT, R, CAST, LO, HI, RLO, RHI)                  \

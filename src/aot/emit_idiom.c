@@ -21,26 +21,20 @@
 */
 #include "aot/aot_emit.h"
 
+/* The four forms; the float ops follow from `from`, the fallback constant
+** (INT32_MIN or INT64_MIN) from `to`. */
 typedef struct trunc_idiom {
-  uint8_t abs_op, const_op, lt_op, trunc_op, min_op;
+  uint8_t trunc_op;
   uint8_t from, to;    /* value types */
   uint64_t bound;      /* bits of the float constant: 2^31 or 2^63 */
-  uint64_t min;        /* bits of the integer constant: INT32_MIN or INT64_MIN */
   const char *fn;      /* aot_ops.h helper */
 } trunc_idiom;
 
 static const trunc_idiom trunc_idioms[] = {
-    {WASM_OP_f32_abs, WASM_OP_f32_const, WASM_OP_f32_lt, WASM_OP_i32_trunc_f32_s,
-     WASM_OP_i32_const, WT_F32, WT_I32, 0x4f000000u, 0x80000000u, "op_i32_trunc_f32_s_or_min"},
-    {WASM_OP_f64_abs, WASM_OP_f64_const, WASM_OP_f64_lt, WASM_OP_i32_trunc_f64_s,
-     WASM_OP_i32_const, WT_F64, WT_I32, 0x41e0000000000000ull, 0x80000000u,
-     "op_i32_trunc_f64_s_or_min"},
-    {WASM_OP_f32_abs, WASM_OP_f32_const, WASM_OP_f32_lt, WASM_OP_i64_trunc_f32_s,
-     WASM_OP_i64_const, WT_F32, WT_I64, 0x5f000000u, 0x8000000000000000ull,
-     "op_i64_trunc_f32_s_or_min"},
-    {WASM_OP_f64_abs, WASM_OP_f64_const, WASM_OP_f64_lt, WASM_OP_i64_trunc_f64_s,
-     WASM_OP_i64_const, WT_F64, WT_I64, 0x43e0000000000000ull, 0x8000000000000000ull,
-     "op_i64_trunc_f64_s_or_min"},
+    {WASM_OP_i32_trunc_f32_s, WT_F32, WT_I32, 0x4f000000u, "op_i32_trunc_f32_s_or_min"},
+    {WASM_OP_i32_trunc_f64_s, WT_F64, WT_I32, 0x41e0000000000000ull, "op_i32_trunc_f64_s_or_min"},
+    {WASM_OP_i64_trunc_f32_s, WT_F32, WT_I64, 0x5f000000u, "op_i64_trunc_f32_s_or_min"},
+    {WASM_OP_i64_trunc_f64_s, WT_F64, WT_I64, 0x43e0000000000000ull, "op_i64_trunc_f64_s_or_min"},
 };
 
 /* Reads the next instruction into *ins if it has opcode `op`. */
@@ -58,17 +52,20 @@ static bool guarded_trunc(ef *e, dec_rd *rd, const dec_instr *tee) {
   for (size_t k = 0; k < sizeof trunc_idioms / sizeof trunc_idioms[0]; k++) {
     const trunc_idiom *t = &trunc_idioms[k];
     if (e->types[e->h - 1] != t->from || result != t->to) continue;
+    bool f32 = t->from == WT_F32, i32 = t->to == WT_I32;
     dec_rd r = *rd;
     dec_instr i;
-    if (!next_is(&r, &i, t->abs_op) || !next_is(&r, &i, t->const_op) || i.bits != t->bound ||
-        !next_is(&r, &i, t->lt_op) || !next_is(&r, &i, WASM_OP_if) ||
-        i.blocktype != DEC_BT_EMPTY || !next_is(&r, &i, WASM_OP_local_get) || i.a != tee->a ||
-        !next_is(&r, &i, t->trunc_op) || !next_is(&r, &i, WASM_OP_br) || i.a != 1 ||
-        !next_is(&r, &i, WASM_OP_end) || !next_is(&r, &i, t->min_op))
+    if (!next_is(&r, &i, f32 ? WASM_OP_f32_abs : WASM_OP_f64_abs) ||
+        !next_is(&r, &i, f32 ? WASM_OP_f32_const : WASM_OP_f64_const) || i.bits != t->bound ||
+        !next_is(&r, &i, f32 ? WASM_OP_f32_lt : WASM_OP_f64_lt) ||
+        !next_is(&r, &i, WASM_OP_if) || i.blocktype != DEC_BT_EMPTY ||
+        !next_is(&r, &i, WASM_OP_local_get) || i.a != tee->a || !next_is(&r, &i, t->trunc_op) ||
+        !next_is(&r, &i, WASM_OP_br) || i.a != 1 || !next_is(&r, &i, WASM_OP_end) ||
+        !next_is(&r, &i, i32 ? WASM_OP_i32_const : WASM_OP_i64_const) ||
+        (i32 ? (uint32_t)i.bits != 0x80000000u : i.bits != 0x8000000000000000ull))
       continue;
-    uint64_t min = t->to == WT_I32 ? (uint32_t)i.bits : i.bits;
     dec_rd after = r;
-    if (min != t->min || !next_is(&r, &i, WASM_OP_end)) continue;
+    if (!next_is(&r, &i, WASM_OP_end)) continue;
     uint32_t h = e->h - 1;
     aot_buf_printf(e->o, "l%u = %s%u;\n%s%u = %s(%s%u);\n", tee->a, ef_pfx(t->from), h,
                    ef_pfx(t->to), h, t->fn, ef_pfx(t->from), h);
